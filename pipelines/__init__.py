@@ -1,0 +1,1 @@
+"""Item pipeline stages, one per module, enabled and ordered in ``scrapers.settings``."""

@@ -1,0 +1,1 @@
+"""Scrapy project that turns news sites into clean article feeds."""

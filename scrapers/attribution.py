@@ -1,0 +1,74 @@
+"""Where a story comes from, as the page itself says it.
+
+Chinese sites name the original of a translation or repost in labelled lines: "原文地址：URL",
+"本文翻译自X 原文链接", "参考资料：" followed by a URL on the next line. This module finds those
+URLs so that the item's ``isBasedOn`` can point at the original.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from lxml import html as lxml_html
+
+# Ordered by how directly the label names the original: a translation's 原文地址 beats a
+# 参考资料 list, which beats a bare 来源.
+LABELS = ("原文地址", "原文链接", "本文翻译自", "本文转载自", "参考资料", "参考来源", "来源")
+
+_URL = re.compile(r"https?://[^\s<>\"'，。；）)\]】]+")
+_BLOCKS = ("p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "section", "br", "tr")
+# A label's URL may sit on the label's own line or, as in cnBeta's 参考资料 lists, on the next ones.
+_LOOKAHEAD_LINES = 2
+
+
+def text_with_links(fragment: str) -> list[str]:
+    """Lines of a fragment, with every link's target written out after its text."""
+    if not fragment.strip():
+        return []
+    root = lxml_html.fragment_fromstring(fragment, create_parent="div")
+    for link in root.iter("a"):
+        href = link.get("href")
+        if href and href.startswith(("http://", "https://")):
+            link.tail = f" {href} " + (link.tail or "")
+    for element in root.iter(*_BLOCKS):
+        element.tail = "\n" + (element.tail or "")
+    return [line.strip() for line in root.text_content().splitlines() if line.strip()]
+
+
+def is_article_url(url: str) -> bool:
+    """True for a URL that names one article, not a site's home or section page."""
+    parts = urlsplit(url)
+    path = parts.path.strip("/")
+    if not parts.netloc or (not path and not parts.query):
+        return False
+    return not re.fullmatch(r"(index|default|home)(\.\w+)?", path, re.IGNORECASE)
+
+
+def labelled_urls(lines: list[str]) -> list[tuple[str, str]]:
+    """(label, url) pairs in document order, for every labelled line that names an article."""
+    found: list[tuple[str, str]] = []
+    for index, line in enumerate(lines):
+        label = next((name for name in LABELS if name in line), None)
+        if label is None:
+            continue
+        after_label = line[line.index(label) + len(label) :]
+        window = [after_label, *lines[index + 1 : index + 1 + _LOOKAHEAD_LINES]]
+        for candidate in window:
+            urls = [url for url in _URL.findall(candidate) if is_article_url(url)]
+            if urls:
+                found.append((label, urls[0]))
+                break
+            if candidate is not after_label and any(name in candidate for name in LABELS):
+                break
+    return found
+
+
+def original_url(lines: list[str]) -> str | None:
+    """The URL the strongest label names, or None when the text names no original."""
+    pairs = labelled_urls(lines)
+    for label in LABELS:
+        for found_label, url in pairs:
+            if found_label == label:
+                return url
+    return None

@@ -1,0 +1,158 @@
+"""Record and replay a crawl's HTTP traffic through a vcrpy cassette.
+
+vcrpy patches HTTP client libraries, but Scrapy's default downloader talks HTTP through Twisted,
+which vcrpy never sees (vcrpy#538). This downloader middleware sits next to the downloader and uses
+the vcrpy cassette itself: a request the cassette holds is answered from it, and a response that
+comes back from the network is appended to it, so cassettes are ordinary vcrpy YAML files that
+pytest-recording manages.
+
+It is enabled by one of two settings:
+
+* ``VCR_CASSETTE``: a cassette object that is already open, e.g. pytest-recording's ``vcr``
+  fixture. Its owner decides the record mode and saves it.
+* ``CASSETTE_PATH`` (+ ``CASSETTE_RECORD_MODE``, default ``none``): the middleware opens the
+  cassette at that path for the crawl and saves it when the spider closes; ``%(name)s`` in the
+  path stands for the spider's name. ``make demo`` uses this.
+
+It sits at priority 950, after every stock middleware, so it records the bytes exactly as the
+server sent them (still compressed, before redirects are followed) and its replayed responses run
+through decompression, redirects, retries and robots.txt handling like live ones.
+"""
+
+from __future__ import annotations
+
+import logging
+from contextlib import AbstractContextManager
+from http import HTTPStatus
+from typing import TYPE_CHECKING, Any
+
+import vcr
+from scrapy import Request, signals
+from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.http import Headers, Response
+from scrapy.responsetypes import responsetypes
+from vcr.cassette import Cassette
+from vcr.request import Request as VcrRequest
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from scrapy.statscollectors import StatsCollector
+
+logger = logging.getLogger(__name__)
+# vcrpy logs every recorded body at INFO; a crawl log is no place for whole pages.
+logging.getLogger("vcr").setLevel(logging.WARNING)
+
+# Credentials and session state never belong in a cassette that is committed to a repository.
+SCRUBBED_HEADERS = frozenset({"cookie", "set-cookie", "authorization", "proxy-authorization"})
+REPLAYED_FLAG = "cassette"
+
+
+class CassetteMiss(IgnoreRequest):
+    """A request the cassette does not hold, while the cassette may not record."""
+
+
+def _decode_headers(headers: Headers) -> dict[str, list[str]]:
+    decoded: dict[str, list[str]] = {}
+    for name, values in headers.items():
+        key = name.decode("latin-1")
+        if key.lower() in SCRUBBED_HEADERS:
+            continue
+        decoded[key] = [value.decode("latin-1") for value in values]
+    return decoded
+
+
+def to_vcr_request(request: Request) -> VcrRequest:
+    return VcrRequest(request.method, request.url, request.body or None, _decode_headers(request.headers))
+
+
+def to_vcr_response(response: Response) -> dict[str, Any]:
+    try:
+        message = HTTPStatus(response.status).phrase
+    except ValueError:
+        message = ""
+    return {
+        "status": {"code": response.status, "message": message},
+        "headers": _decode_headers(response.headers),
+        "body": {"string": response.body},
+    }
+
+
+def from_vcr_response(request: Request, stored: dict[str, Any]) -> Response:
+    headers = Headers({name: values for name, values in stored["headers"].items()})
+    body = stored["body"]["string"]
+    if isinstance(body, str):
+        body = body.encode("utf-8")
+    response_class = responsetypes.from_args(headers=headers, url=request.url, body=body)
+    return response_class(
+        url=request.url,
+        status=int(stored["status"]["code"]),
+        headers=headers,
+        body=body,
+        flags=[REPLAYED_FLAG],
+        request=request,
+        protocol="HTTP/1.1",
+    )
+
+
+class CassetteMiddleware:
+    def __init__(self, stats: StatsCollector, cassette: Cassette | None, opener: AbstractContextManager[Cassette] | None):
+        self.stats = stats
+        self.cassette = cassette
+        self._opener = opener
+        self.misses: list[str] = []
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> CassetteMiddleware:
+        settings = crawler.settings
+        cassette = settings.get("VCR_CASSETTE")
+        path = settings.get("CASSETTE_PATH")
+        if cassette is None and not path:
+            raise NotConfigured("neither VCR_CASSETTE nor CASSETTE_PATH is set")
+        opener = None
+        if cassette is None:
+            record_mode = settings.get("CASSETTE_RECORD_MODE", "none")
+            path = str(path) % {"name": crawler.spidercls.name}
+            opener = vcr.VCR(record_mode=record_mode).use_cassette(path)
+        assert crawler.stats is not None
+        middleware = cls(crawler.stats, cassette, opener)
+        crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
+        return middleware
+
+    def spider_opened(self) -> None:
+        if self._opener is not None:
+            self.cassette = self._opener.__enter__()
+        assert self.cassette is not None
+        logger.info("Using cassette %s (record mode %s)", self.cassette._path, self.cassette.record_mode)
+
+    def spider_closed(self) -> None:
+        if self.misses:
+            logger.error("%d request(s) missed the cassette: %s", len(self.misses), ", ".join(self.misses))
+        if self._opener is not None:
+            self._opener.__exit__(None, None, None)
+
+    @property
+    def _cassette(self) -> Cassette:
+        if self.cassette is None:
+            raise RuntimeError("the cassette is used before the spider opened")
+        return self.cassette
+
+    def process_request(self, request: Request) -> Response | None:
+        cassette = self._cassette
+        stored_request = to_vcr_request(request)
+        if cassette.can_play_response_for(stored_request):
+            self.stats.inc_value("cassette/replayed")
+            return from_vcr_response(request, cassette.play_response(stored_request))
+        if cassette.write_protected:
+            self.stats.inc_value("cassette/missed")
+            self.misses.append(f"{request.method} {request.url}")
+            raise CassetteMiss(f"{request.method} {request.url} is not in cassette {cassette._path}")
+        return None
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        cassette = self._cassette
+        if REPLAYED_FLAG in response.flags or cassette.write_protected:
+            return response
+        cassette.append(to_vcr_request(request), to_vcr_response(response))
+        self.stats.inc_value("cassette/recorded")
+        return response

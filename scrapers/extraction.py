@@ -1,0 +1,156 @@
+"""Turning downloaded bytes into clean article text.
+
+``extract_text`` is the generic path every source relies on and the function the benchmarks score;
+its signature is stable. Spiders that know their site pass a pre-selected, pre-cleaned article
+container to ``container_text`` instead, and trafilatura still does the text work there.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import charset_normalizer
+import trafilatura
+from lxml import html as lxml_html
+from w3lib.encoding import html_body_declared_encoding, read_bom, resolve_encoding
+
+_TEXT_OPTIONS = {
+    "include_comments": False,
+    "include_tables": True,
+    "deduplicate": False,
+    "output_format": "txt",
+}
+
+# A declared charset is kept when its decode errors stay this rare: a truncated multi-byte
+# character at the end of a cut-off page should not make us reinterpret the whole page.
+_TOLERATED_ERRORS = 2
+
+
+@dataclass(frozen=True)
+class DecodedPage:
+    text: str
+    encoding: str
+    declared: str | None
+    mismatch: bool
+
+
+def _strict(body: bytes, encoding: str) -> str | None:
+    try:
+        return body.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def decode_html(body: bytes, declared: str | None = None) -> DecodedPage:
+    """Decode an HTML body, trusting a declared charset only if the bytes agree with it.
+
+    Chinese sites often declare UTF-8 while serving GBK (or the reverse), so the declaration from
+    the HTTP header or the ``<meta>`` tag is tried first and checked strictly; when it fails, UTF-8,
+    GB18030 (a superset of GBK and GB2312) and charset-normalizer's guess follow.
+    """
+    bom_encoding, bom = read_bom(body)
+    if bom_encoding:
+        return DecodedPage(body[len(bom) :].decode(bom_encoding, "replace"), bom_encoding, bom_encoding, False)
+
+    declarations = [declared, html_body_declared_encoding(body)]
+    candidates: list[str] = []
+    for name in declarations:
+        resolved = resolve_encoding(name) if name else None
+        if resolved and resolved not in candidates:
+            candidates.append(resolved)
+    first_declared = candidates[0] if candidates else None
+
+    for encoding in candidates:
+        text = _strict(body, encoding)
+        if text is not None:
+            return DecodedPage(text, encoding, first_declared, encoding != first_declared)
+    if first_declared:
+        lenient = body.decode(first_declared, "replace")
+        if lenient.count("\ufffd") <= _TOLERATED_ERRORS:
+            return DecodedPage(lenient, first_declared, first_declared, False)
+
+    for encoding in ("utf-8", "gb18030"):
+        if encoding in candidates:
+            continue
+        text = _strict(body, encoding)
+        if text is not None:
+            return DecodedPage(text, encoding, first_declared, first_declared is not None)
+
+    guess = charset_normalizer.from_bytes(body).best()
+    if guess is not None:
+        return DecodedPage(str(guess), guess.encoding, first_declared, first_declared is not None)
+    return DecodedPage(body.decode("utf-8", "replace"), "utf-8", first_declared, True)
+
+
+def looks_binary(body: bytes) -> bool:
+    """True for bodies that are not text at all (images, archives, PDFs served as pages)."""
+    head = body[:4096]
+    return b"\x00" in head or head.startswith((b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04"))
+
+
+_BLANK_RUN = re.compile(r"\n{2,}")
+_SPACES = re.compile(r"[ \t\u3000\xa0]+")
+
+
+def normalise_text(text: str) -> str:
+    """One paragraph per line, no blank lines, no trailing or doubled spaces."""
+    lines = (_SPACES.sub(" ", line).strip() for line in text.splitlines())
+    return _BLANK_RUN.sub("\n", "\n".join(line for line in lines if line))
+
+
+def extract_text(html: str, url: str | None = None) -> str:
+    """Main text of a whole page, or "" when the page has none."""
+    text = trafilatura.extract(html, url=url, **_TEXT_OPTIONS)
+    if not text:
+        text = trafilatura.extract(html, url=url, favor_recall=True, **_TEXT_OPTIONS)
+    if not text:
+        _, text, _ = trafilatura.baseline(html)
+    return normalise_text(text or "")
+
+
+_BLOCK_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "td", "figcaption")
+
+
+def container_text(fragment: str) -> str:
+    """Text of an article container a spider has already selected and cleaned.
+
+    The container is known to be the article, so trafilatura runs in recall mode; when it still
+    returns nothing (a container of bare text nodes), the block elements are read directly.
+    """
+    page = f"<html><body><article>{fragment}</article></body></html>"
+    text = trafilatura.extract(page, favor_recall=True, **_TEXT_OPTIONS)
+    if text:
+        return normalise_text(text)
+    if not fragment.strip():
+        return ""
+    root = lxml_html.fragment_fromstring(fragment, create_parent="div")
+    blocks = root.xpath(" | ".join(f"//{tag}" for tag in _BLOCK_TAGS))
+    if not blocks:
+        return normalise_text(root.text_content())
+    return normalise_text("\n".join(block.text_content() for block in blocks))
+
+
+@dataclass(frozen=True)
+class PageMetadata:
+    title: str | None
+    author: str | None
+    date: str | None
+    description: str | None
+    image: str | None
+    tags: list[str]
+
+
+def extract_metadata(html: str, url: str | None = None) -> PageMetadata:
+    """Generic metadata from meta tags, JSON-LD and markup, for fields a spider did not find."""
+    doc = trafilatura.extract_metadata(html, default_url=url, extensive=False)
+    if doc is None:
+        return PageMetadata(None, None, None, None, None, [])
+    return PageMetadata(
+        title=doc.title,
+        author=doc.author,
+        date=doc.date,
+        description=doc.description,
+        image=doc.image,
+        tags=[tag for tag in (doc.tags or []) if tag],
+    )

@@ -1,0 +1,1 @@
+"""One spider per source, each a small subclass of ``base.NewsSpider``."""

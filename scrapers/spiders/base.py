@@ -1,0 +1,288 @@
+"""The base class every source spider builds on.
+
+A source spider only describes its site: where its feeds and list pages are, which URLs are
+articles and what their canonical form is, and how an article page is read (``parse_page``).
+Discovery, ``-a since``/``-a limit``, charset handling, extraction, error accounting and the
+``Article`` item are shared here.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone, tzinfo
+from typing import Any, ClassVar
+from urllib.parse import urljoin
+
+import scrapy
+from parsel import Selector
+from scrapy.http import Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from scrapers.attribution import original_url, text_with_links
+from scrapers.dates import isoformat, parse_feed_date
+from scrapers.extraction import container_text, decode_html, extract_metadata, extract_text, looks_binary
+from scrapers.items import Article
+from scrapers.urls import canonical_url
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Listing:
+    """What a feed entry or list page said about an article before it was fetched."""
+
+    url: str
+    headline: str | None = None
+    published: datetime | None = None
+    authors: tuple[str, ...] = ()
+    section: str | None = None
+    description: str | None = None
+
+
+@dataclass
+class PageFields:
+    """What a site's ``parse_page`` read from an article page. Unset fields fall back to generic
+    extraction (``body_html`` to ``extract_text``, the rest to trafilatura's metadata)."""
+
+    headline: str | None = None
+    body_html: str | None = None
+    published: datetime | None = None
+    modified: datetime | None = None
+    authors: list[str] = field(default_factory=list)
+    description: str | None = None
+    image: str | None = None
+    keywords: list[str] = field(default_factory=list)
+    section: str | None = None
+    is_based_on: str | None = None
+
+
+def failure_reason(failure: Failure) -> str:
+    """A short reason for a failed request, usable in logs and as a stats key."""
+    if failure.check(HttpError):
+        response = failure.value.response
+        return f"http_{response.status}"
+    return type(failure.value).__name__
+
+
+class NewsSpider(scrapy.Spider):
+    """Shared discovery and article handling. Subclasses set the class attributes and hooks."""
+
+    language: ClassVar[str]
+    timezone: ClassVar[tzinfo]
+    feed_urls: ClassVar[tuple[str, ...]] = ()
+    list_urls: ClassVar[tuple[str, ...]] = ()
+    # CSS selectors for chrome inside the article container, removed before extraction.
+    chrome_selectors: ClassVar[tuple[str, ...]] = ()
+    # Regular expressions for whole body lines that are chrome; ChromeStripPipeline removes them.
+    chrome_lines: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, *args: Any, since: str | None = None, limit: str | int | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.since: date | None = date.fromisoformat(since) if since else None
+        self.limit: int | None = int(limit) if limit not in (None, "") else None
+        if self.limit is not None and self.limit < 0:
+            raise ValueError(f"limit must be 0 or more, not {self.limit}")
+        self._scheduled: set[str] = set()
+
+    # -- hooks a source spider implements ---------------------------------------------------------
+
+    def article_url(self, url: str) -> str | None:
+        """The canonical URL of an article URL in any of its forms, or None if not an article."""
+        raise NotImplementedError
+
+    def fetch_url(self, canonical: str) -> str:
+        """The URL to download for an article; its canonical URL unless the site prefers another."""
+        return canonical
+
+    def parse_list(self, response: Response) -> Iterable[scrapy.Request]:
+        """Follow a list page (or list API response): article requests and the next page."""
+        return ()
+
+    def parse_page(self, response: Response, page: Selector) -> PageFields:
+        """Read an article page. The default leaves everything to generic extraction."""
+        return PageFields()
+
+    # -- discovery ---------------------------------------------------------------------------------
+
+    async def start(self) -> AsyncIterator[Any]:
+        for url in self.feed_urls:
+            yield scrapy.Request(url, callback=self.parse_feed, errback=self.start_failed)
+        for url in self.list_urls:
+            yield scrapy.Request(url, callback=self.parse_list, errback=self.start_failed)
+
+    def start_failed(self, failure: Failure) -> None:
+        reason = failure_reason(failure)
+        logger.error("Start URL %s failed (%s); the crawl goes on", failure.request.url, reason)
+        self._inc("start_url/failed")
+        self._inc(f"start_url/failed/{reason}")
+
+    def article_failed(self, failure: Failure) -> None:
+        reason = failure_reason(failure)
+        logger.warning("Article %s failed (%s)", failure.request.url, reason)
+        self._inc(f"article/failed/{reason}")
+
+    def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
+        """RSS 2.0 or Atom: each entry becomes a ``Listing`` and, if wanted, an article request."""
+        if not isinstance(response, TextResponse) or not response.body.strip():
+            logger.warning("Feed %s is empty", response.url)
+            self._inc("feed/empty")
+            return
+        try:
+            selector = Selector(text=response.text, type="xml")
+        except (ValueError, TypeError) as error:
+            logger.warning("Feed %s is not XML: %s", response.url, error)
+            self._inc("feed/invalid")
+            return
+        selector.remove_namespaces()
+        entries = selector.xpath("//item | //entry")
+        if not entries:
+            is_feed = selector.xpath("/rss | /feed | /RDF")
+            logger.warning("Feed %s has no entries%s", response.url, "" if is_feed else " and is not RSS or Atom")
+            self._inc("feed/empty" if is_feed else "feed/invalid")
+            return
+        self._inc("feed/entries", len(entries))
+        for entry in entries:
+            link = entry.xpath("link/@href").get() or entry.xpath("link/text()").get() or entry.xpath("guid/text()").get()
+            if not link:
+                continue
+            yield from self.follow_article(
+                Listing(
+                    url=response.urljoin(link.strip()),
+                    headline=_clean(entry.xpath("title/text()").get()),
+                    published=parse_feed_date(
+                        entry.xpath("pubDate/text() | published/text() | updated/text() | date/text()").get(),
+                        self.timezone,
+                    ),
+                    authors=tuple(
+                        name.strip()
+                        for name in entry.xpath("author/name/text() | author/text() | creator/text()").getall()
+                        if name.strip()
+                    ),
+                    section=_clean(entry.xpath("category/text()").get()),
+                )
+            )
+
+    def follow_article(self, listing: Listing) -> Iterator[scrapy.Request]:
+        """An article request for ``listing`` unless it is off-site, too old, already
+        scheduled in this crawl, or over ``-a limit``."""
+        canonical = self.article_url(listing.url)
+        if canonical is None:
+            self._inc("discovery/not_article")
+            return
+        if listing.published is not None and self.is_before_since(listing.published):
+            self._inc("discovery/before_since")
+            return
+        if canonical in self._scheduled:
+            self._inc("discovery/already_scheduled")
+            return
+        if self.limit is not None and len(self._scheduled) >= self.limit:
+            self._inc("discovery/over_limit")
+            return
+        self._scheduled.add(canonical)
+        yield scrapy.Request(
+            self.fetch_url(canonical),
+            callback=self.parse_article,
+            errback=self.article_failed,
+            cb_kwargs={"listing": listing, "canonical": canonical},
+        )
+
+    def is_before_since(self, moment: datetime) -> bool:
+        return self.since is not None and moment.astimezone(self.timezone).date() < self.since
+
+    def wants_next_page(self, page_number: int, dates: list[datetime]) -> bool:
+        """Whether list pagination should go on after page ``page_number`` listed ``dates``.
+
+        Without ``-a since`` only the first page is read. With it, pagination goes back until a
+        page reaches articles older than ``since`` (or LIST_MAX_PAGES, a guard against loops).
+        """
+        if self.since is None or not dates:
+            return False
+        if self.limit is not None and len(self._scheduled) >= self.limit:
+            return False
+        if page_number >= self.settings.getint("LIST_MAX_PAGES"):
+            self._inc("discovery/list_page_cap")
+            return False
+        return not any(self.is_before_since(moment) for moment in dates)
+
+    # -- articles ----------------------------------------------------------------------------------
+
+    def parse_article(self, response: Response, listing: Listing, canonical: str) -> Iterator[Article]:
+        body = response.body
+        if not body.strip():
+            logger.warning("Article %s has an empty body", response.url)
+            self._inc("article/skipped/empty_body")
+            return
+        if looks_binary(body):
+            logger.warning("Article %s is binary, not HTML (%s)", response.url, response.headers.get("Content-Type"))
+            self._inc("article/skipped/binary_body")
+            return
+        header_charset = None
+        if isinstance(response, TextResponse):
+            header_charset = response._headers_encoding()
+        decoded = decode_html(body, header_charset)
+        if decoded.mismatch:
+            logger.warning(
+                "Article %s declares %s but is %s; decoded as %s",
+                response.url,
+                decoded.declared,
+                decoded.encoding,
+                decoded.encoding,
+            )
+            self._inc("article/charset_mismatch")
+        page = Selector(text=decoded.text, type="html")
+        fields = self.parse_page(response, page)
+        metadata = extract_metadata(decoded.text, response.url)
+
+        if fields.body_html is not None:
+            text = container_text(fields.body_html)
+            is_based_on = fields.is_based_on or original_url(text_with_links(fields.body_html))
+        else:
+            self._inc("article/generic_extraction")
+            text = extract_text(decoded.text, response.url)
+            is_based_on = fields.is_based_on
+
+        published = listing.published or fields.published
+        if published is None and metadata.date:
+            published = parse_feed_date(metadata.date, self.timezone)
+        if published is not None and self.is_before_since(published):
+            self._inc("article/skipped/before_since")
+            return
+        authors = fields.authors or list(listing.authors) or ([metadata.author] if metadata.author else [])
+        image = fields.image or metadata.image
+        self._inc("article/parsed")
+        yield Article(
+            url=response.url,
+            canonicalUrl=canonical,
+            headline=fields.headline or listing.headline or metadata.title,
+            articleBody=text,
+            description=fields.description or listing.description or metadata.description,
+            authors=[{"name": name} for name in authors],
+            datePublished=isoformat(published, self.timezone) if published else None,
+            dateModified=isoformat(fields.modified, self.timezone) if fields.modified else None,
+            inLanguage=self.language,
+            mainImage={"url": urljoin(response.url, image)} if image else None,
+            keywords=fields.keywords or metadata.tags,
+            articleSection=fields.section or listing.section,
+            isBasedOn=canonical_url(is_based_on) if is_based_on else None,
+            sourceSite=self.name,
+            dateDownloaded=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        )
+
+    def _inc(self, key: str, count: int = 1) -> None:
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value(key, count)
+
+
+def _clean(text: str | None) -> str | None:
+    return " ".join(text.split()) if text and text.strip() else None
+
+
+def drop_chrome(container: Selector, selectors: Iterable[str]) -> str:
+    """The container's HTML with every element matching ``selectors`` removed."""
+    for css in selectors:
+        for node in container.css(css):
+            node.drop()
+    return container.get() or ""

@@ -1,0 +1,152 @@
+"""cnBeta (cnbeta.com.tw): Chinese IT news, much of it retold from other outlets.
+
+Discovery is the RSS feed plus the desktop home page and its "load more" JSON list. Every article
+is fetched through its mobile page, ``m.cnbeta.com.tw/wap/view/<id>.htm``: the one URL form that
+follows from the article id alone (desktop URLs also carry a section slug), and a lighter page
+whose ``#artibody`` container holds the same body as the desktop one.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+import scrapy
+from parsel import Selector
+from scrapy.http import Response
+
+from scrapers.dates import parse_local
+from scrapers.spiders.base import Listing, NewsSpider, PageFields, drop_chrome
+
+_ARTICLE = re.compile(
+    r"^(?:https?:)?//(?:www\.|m\.)?cnbeta\.com\.tw/(?:articles/(?:[\w-]+/)*|(?:wap/)?view/)(\d+)\.htm",
+    re.IGNORECASE,
+)
+_BARE_URL = re.compile(r"^https?://\S+$")
+_TITLE_SUFFIX = re.compile(r"\s*[-_|]\s*cnBeta\.COM.*$", re.IGNORECASE)
+
+
+class CnbetaSpider(NewsSpider):
+    name = "cnbeta"
+    allowed_domains = ["cnbeta.com.tw"]
+    language = "zh"
+    timezone = ZoneInfo("Asia/Shanghai")
+    feed_urls = ("https://www.cnbeta.com.tw/backend.php",)
+    list_urls = ("https://www.cnbeta.com.tw/",)
+    chrome_selectors = (
+        ".article-global",
+        ".topic",
+        ".article-topic",
+        "tabbit-translation-selection",
+        "script",
+        "style",
+    )
+    chrome_lines = (r"^(?:参考资料|参考来源)[:：]?$",)
+
+    def article_url(self, url: str) -> str | None:
+        match = _ARTICLE.match(url)
+        return f"https://m.cnbeta.com.tw/wap/view/{match[1]}.htm" if match else None
+
+    def parse_list(self, response: Response, page_number: int = 0) -> Iterator[scrapy.Request]:
+        if page_number == 0:
+            yield from self._parse_home(response)
+        else:
+            yield from self._parse_more(response, page_number)
+
+    def _parse_home(self, response: Response) -> Iterator[scrapy.Request]:
+        for link in response.css(".items-area .item dl dt a"):
+            href = link.attrib.get("href")
+            if href and "cnbetacdn" not in href:
+                yield from self.follow_article(
+                    Listing(url=response.urljoin(href), headline=" ".join(link.css("::text").getall()).strip() or None)
+                )
+        token = response.css('meta[name="csrf-token"]::attr(content)').get()
+        list_type = response.css("[data-type]::attr(data-type)").get()
+        if self.since is not None and token and list_type:
+            yield self._more_request(list_type, token, 1)
+
+    def _more_request(self, list_type: str, token: str, page_number: int) -> scrapy.Request:
+        # The site's own front end adds a `_=<ms>` cache-buster; it is left out so that
+        # cassette replays match.
+        query = urlencode({"type": list_type, "page": page_number, "_csrf": token})
+        return scrapy.Request(
+            f"https://www.cnbeta.com.tw/home/more?&{query}",
+            callback=self.parse_list,
+            errback=self.start_failed,
+            cb_kwargs={"page_number": page_number},
+            meta={"list_type": list_type, "csrf": token},
+            headers={"X-Requested-With": "XMLHttpRequest", "Referer": "https://www.cnbeta.com.tw/"},
+        )
+
+    def _parse_more(self, response: Response, page_number: int) -> Iterator[scrapy.Request]:
+        try:
+            payload: Any = json.loads(response.text)
+        except ValueError:
+            self.logger.warning("List page %s is not JSON", response.url)
+            self._inc("list/invalid")
+            return
+        result = payload.get("result") if isinstance(payload, dict) else None
+        entries = result.get("list") if isinstance(result, dict) else result
+        if not isinstance(entries, list):
+            self.logger.warning("List page %s has no result list", response.url)
+            self._inc("list/invalid")
+            return
+        dates: list[datetime] = []
+        for entry in entries:
+            published = parse_local(entry.get("inputtime"), self.timezone)
+            if published is not None:
+                dates.append(published)
+            label = entry.get("label")
+            yield from self.follow_article(
+                Listing(
+                    url=response.urljoin(entry.get("url_show") or ""),
+                    headline=entry.get("title"),
+                    published=published,
+                    section=label.get("name") if isinstance(label, dict) else None,
+                )
+            )
+        if self.wants_next_page(page_number, dates):
+            yield self._more_request(response.meta["list_type"], response.meta["csrf"], page_number + 1)
+
+    def parse_page(self, response: Response, page: Selector) -> PageFields:
+        headline = page.css("h1::text").get() or page.css('meta[property="og:title"]::attr(content)').get()
+        if not headline:
+            headline = _TITLE_SUFFIX.sub("", page.css("title::text").get() or "")
+        time_text = page.css(".time::text, header.title .meta span::text").get()
+        container = page.css("#artibody, .article-content")[:1]
+        is_based_on = None
+        body_html = None
+        if container:
+            is_based_on = _drop_references(container[0])
+            body_html = drop_chrome(container[0], self.chrome_selectors)
+        image = page.css("#artibody img::attr(data-original), #artibody img::attr(src)").get()
+        return PageFields(
+            headline=headline.strip() or None,
+            body_html=body_html,
+            published=parse_local(time_text, self.timezone),
+            description=" ".join(page.css(".article-summary p::text").getall()).strip()
+            or page.css('meta[name="description"]::attr(content)').get(),
+            image=image,
+            keywords=[k.strip() for k in (page.css('meta[name="keywords"]::attr(content)').get() or "").split(",") if k.strip()],
+            is_based_on=is_based_on,
+        )
+
+
+def _drop_references(container: Selector) -> str | None:
+    """Remove a trailing 参考资料 list (a label paragraph and bare-URL paragraphs) and return its
+    first URL: the report the article retells."""
+    first_url = None
+    for label in container.xpath('.//p[re:test(normalize-space(.), "^(参考资料|参考来源)[:：]?$")]'):
+        for sibling in label.xpath("following-sibling::p"):
+            text = " ".join(sibling.xpath("normalize-space(.)").getall()).strip()
+            if not _BARE_URL.match(text):
+                break
+            first_url = first_url or text
+            sibling.drop()
+        label.drop()
+    return first_url

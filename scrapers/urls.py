@@ -1,0 +1,16 @@
+"""Canonical article URLs, so one article reached through several URL forms is one item."""
+
+from __future__ import annotations
+
+from courlan import normalize_url
+from w3lib.url import canonicalize_url
+
+
+def canonical_url(url: str) -> str:
+    """Generic canonical form: tracking parameters and fragments dropped, query sorted.
+
+    Spiders whose sites have several URL forms for one article (mobile hosts, section paths)
+    map them first and call this on the result.
+    """
+    cleaned = normalize_url(url, strict=False, trailing_slash=True)
+    return canonicalize_url(cleaned, keep_fragments=False)

@@ -1,0 +1,49 @@
+"""Reading the archived copies in ../shared that the cassettes are rebuilt from."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+SHARED = Path(__file__).resolve().parents[3] / "shared"
+
+
+@dataclass
+class Archived:
+    """One archived article: its front matter, the file it came from, and its content."""
+
+    path: Path
+    front: dict[str, object]
+    content: str
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def source(self) -> str:
+        return str(self.path.relative_to(SHARED))
+
+
+def read_archived(path: Path) -> Archived:
+    text = path.read_text(encoding="utf-8")
+    match = re.match(r"^---\n(.*?)\n---\n", text, re.DOTALL)
+    if not match:
+        raise ValueError(f"{path}: no front matter")
+    front = yaml.safe_load(match[1])
+    return Archived(path, front, text[match.end() :])
+
+
+def cnbeta_files() -> list[Path]:
+    """Hugo posts holding the article body scraped from m.cnbeta.com.tw, plus the seed."""
+    return sorted((SHARED / "sites" / "cnbeta").glob("*.md")) + [SHARED / "seeds" / "000_87f6116eba81684b.txt"]
+
+
+def anquanke_files() -> list[Path]:
+    """Page dumps of www.anquanke.com articles, plus the seed."""
+    sites = SHARED / "sites"
+    return (
+        sorted((sites / "anquanke").glob("*.md"))
+        + sorted((sites / "anquanke-translations").glob("*.md"))
+        + [SHARED / "seeds" / "002_0b40a3fbf5ad261a.txt"]
+    )
