@@ -8,8 +8,8 @@ pytest-recording manages.
 
 It is enabled by one of two settings:
 
-* ``VCR_CASSETTE``: a cassette object that is already open, e.g. pytest-recording's ``vcr``
-  fixture. Its owner decides the record mode and saves it.
+* ``VCR_CASSETTE``: a cassette that is already open, e.g. pytest-recording's ``vcr`` fixture,
+  wrapped in ``SharedCassette``. Its owner decides the record mode and saves it.
 * ``CASSETTE_PATH`` (+ ``CASSETTE_RECORD_MODE``, default ``none``): the middleware opens the
   cassette at that path for the crawl and saves it when the spider closes; ``%(name)s`` in the
   path stands for the spider's name. ``make demo`` uses this.
@@ -45,6 +45,20 @@ logging.getLogger("vcr").setLevel(logging.WARNING)
 # Credentials and session state never belong in a cassette that is committed to a repository.
 SCRUBBED_HEADERS = frozenset({"cookie", "set-cookie", "authorization", "proxy-authorization"})
 REPLAYED_FLAG = "cassette"
+
+
+class SharedCassette:
+    """An open cassette handed to a crawl through its settings.
+
+    Scrapy deep-copies settings for every crawler; a cassette must stay the one object its owner
+    (pytest-recording) saves, so the copy is the same handle.
+    """
+
+    def __init__(self, cassette: Cassette):
+        self.cassette = cassette
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> SharedCassette:
+        return self
 
 
 class CassetteMiss(IgnoreRequest):
@@ -104,7 +118,8 @@ class CassetteMiddleware:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CassetteMiddleware:
         settings = crawler.settings
-        cassette = settings.get("VCR_CASSETTE")
+        shared = settings.get("VCR_CASSETTE")
+        cassette = shared.cassette if isinstance(shared, SharedCassette) else None
         path = settings.get("CASSETTE_PATH")
         if cassette is None and not path:
             raise NotConfigured("neither VCR_CASSETTE nor CASSETTE_PATH is set")

@@ -27,6 +27,8 @@ class Page:
     content_type: str
     body: bytes
     headers: tuple[tuple[str, str], ...] = ()
+    # Sent gzip-compressed when the client accepts it, as most live servers do.
+    compress: bool = False
 
 
 @dataclass
@@ -47,7 +49,7 @@ class _Handler(BaseHTTPRequestHandler):
         body = page.body
         self.send_response(page.status)
         self.send_header("Content-Type", page.content_type)
-        if self.server.compress and "gzip" in (self.headers.get("Accept-Encoding") or "") and page.status == 200:
+        if page.compress and "gzip" in (self.headers.get("Accept-Encoding") or ""):
             body = gzip.compress(body, mtime=0)
             self.send_header("Content-Encoding", "gzip")
         for name, value in page.headers:
@@ -63,10 +65,9 @@ class _Handler(BaseHTTPRequestHandler):
 class MirrorServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, site: Site, compress: bool = False):
+    def __init__(self, site: Site):
         super().__init__(("127.0.0.1", 0), _Handler)
         self.site = site
-        self.compress = compress
         self._thread = threading.Thread(target=self.serve_forever, daemon=True)
 
     @property

@@ -1,0 +1,65 @@
+"""Running a real crawl in-process and reading what its feed wrote."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from scrapy import signals
+from scrapy.crawler import AsyncCrawlerRunner
+from scrapy.http import Response
+from scrapy.utils.project import get_project_settings
+from twisted.internet.defer import Deferred
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+
+
+@dataclass
+class CrawlResult:
+    items: list[dict[str, Any]]
+    stats: dict[str, Any]
+    fetched: list[str]
+    feed: Path
+
+    def item(self, url_part: str) -> dict[str, Any]:
+        matches = [item for item in self.items if url_part in item["url"]]
+        assert len(matches) == 1, f"{len(matches)} items match {url_part!r}: {[i['url'] for i in self.items]}"
+        return matches[0]
+
+
+async def crawl(
+    spider: str | type, feed_dir: Path, settings: dict[str, Any] | None = None, **spider_args: Any
+) -> CrawlResult:
+    """Run ``spider`` with the project's settings (plus ``settings``) through its real
+    middlewares, pipelines and feed exporter, and return the items its JSON-lines feed holds."""
+    project = get_project_settings()
+    feed = feed_dir / "feed.jsonl"
+    project.set("FEEDS", {str(feed): {"format": "jsonlines", "encoding": "utf-8"}})
+    project.set("AUTOTHROTTLE_ENABLED", False)
+    project.set("DOWNLOAD_DELAY", 0)
+    project.set("LOG_LEVEL", "WARNING")
+    for name, value in (settings or {}).items():
+        project.set(name, value)
+    runner = AsyncCrawlerRunner(project)
+    crawler = runner.create_crawler(spider)
+    fetched: list[str] = []
+
+    def on_response(response: Response) -> None:
+        fetched.append(response.url)
+
+    crawler.signals.connect(on_response, signal=signals.response_received)
+    # pytest-twisted drives tests as Twisted coroutines, which await Deferreds, not asyncio tasks.
+    await Deferred.fromFuture(runner.crawl(crawler, **spider_args))
+    assert crawler.stats is not None
+    items = []
+    if feed.exists():
+        items = [json.loads(line) for line in feed.read_text(encoding="utf-8").splitlines()]
+    return CrawlResult(items, crawler.stats.get_stats(), fetched, feed)
+
+
+def assert_no_cassette_miss(result: CrawlResult) -> None:
+    missed = result.stats.get("cassette/missed", 0)
+    assert missed == 0, f"{missed} request(s) were not in the cassette; re-record it (see README)"
