@@ -109,7 +109,9 @@ def from_vcr_response(request: Request, stored: dict[str, Any]) -> Response:
 
 
 class CassetteMiddleware:
-    def __init__(self, stats: StatsCollector, cassette: Cassette | None, opener: AbstractContextManager[Cassette] | None):
+    def __init__(
+        self, stats: StatsCollector, cassette: Cassette | None, opener: AbstractContextManager[Cassette] | None
+    ):
         self.stats = stats
         self.cassette = cassette
         self._opener = opener

@@ -15,13 +15,6 @@ import trafilatura
 from lxml import html as lxml_html
 from w3lib.encoding import html_body_declared_encoding, read_bom, resolve_encoding
 
-_TEXT_OPTIONS = {
-    "include_comments": False,
-    "include_tables": True,
-    "deduplicate": False,
-    "output_format": "txt",
-}
-
 # A declared charset is kept when its decode errors stay this rare: a truncated multi-byte
 # character at the end of a cut-off page should not make us reinterpret the whole page.
 _TOLERATED_ERRORS = 2
@@ -50,7 +43,7 @@ def decode_html(body: bytes, declared: str | None = None) -> DecodedPage:
     GB18030 (a superset of GBK and GB2312) and charset-normalizer's guess follow.
     """
     bom_encoding, bom = read_bom(body)
-    if bom_encoding:
+    if bom_encoding and bom:
         return DecodedPage(body[len(bom) :].decode(bom_encoding, "replace"), bom_encoding, bom_encoding, False)
 
     declarations = [declared, html_body_declared_encoding(body)]
@@ -99,11 +92,24 @@ def normalise_text(text: str) -> str:
     return _BLANK_RUN.sub("\n", "\n".join(line for line in lines if line))
 
 
+def _trafilatura_text(html: str, url: str | None = None, favor_recall: bool = False) -> str | None:
+    text: str | None = trafilatura.extract(
+        html,
+        url=url,
+        favor_recall=favor_recall,
+        include_comments=False,
+        include_tables=True,
+        deduplicate=False,
+        output_format="txt",
+    )
+    return text
+
+
 def extract_text(html: str, url: str | None = None) -> str:
     """Main text of a whole page, or "" when the page has none."""
-    text = trafilatura.extract(html, url=url, **_TEXT_OPTIONS)
+    text = _trafilatura_text(html, url)
     if not text:
-        text = trafilatura.extract(html, url=url, favor_recall=True, **_TEXT_OPTIONS)
+        text = _trafilatura_text(html, url, favor_recall=True)
     if not text:
         _, text, _ = trafilatura.baseline(html)
     return normalise_text(text or "")
@@ -119,7 +125,7 @@ def container_text(fragment: str) -> str:
     returns nothing (a container of bare text nodes), the block elements are read directly.
     """
     page = f"<html><body><article>{fragment}</article></body></html>"
-    text = trafilatura.extract(page, favor_recall=True, **_TEXT_OPTIONS)
+    text = _trafilatura_text(page, favor_recall=True)
     if text:
         return normalise_text(text)
     if not fragment.strip():

@@ -38,7 +38,9 @@ def replay(vcr: Cassette, tmp_path: Path, request: pytest.FixtureRequest) -> Rep
     """Run the module's spider against pytest-recording's cassette; a missed request fails."""
 
     async def run(settings: dict[str, Any] | None = None, **spider_args: Any) -> CrawlResult:
-        result = await crawl(request.module.SPIDER, tmp_path, {"VCR_CASSETTE": SharedCassette(vcr), **(settings or {})}, **spider_args)
+        result = await crawl(
+            request.module.SPIDER, tmp_path, {"VCR_CASSETTE": SharedCassette(vcr), **(settings or {})}, **spider_args
+        )
         assert_no_cassette_miss(result)
         return result
 

@@ -37,7 +37,6 @@ class LocalNewsSpider(NewsSpider):
     name = "localnews"
     language = "zh"
     timezone = ZoneInfo("Asia/Shanghai")
-    feed_urls: tuple[str, ...] = ()
 
     def __init__(self, *args: Any, base: str, feeds: str = "/feed.xml", **kwargs: Any):
         super().__init__(*args, **kwargs)

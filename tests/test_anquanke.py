@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 import pytest_twisted
@@ -60,7 +59,17 @@ async def test_seed_article(replay: Replay) -> None:
     assert body.startswith("熟悉内情的消息人士告诉《The Information》")
     assert body.endswith("从而在 GPT-5 最终发布之前对其进行大幅改进。")
     assert "OpenAI 如何解决这一问题： 推理与语言模型" in body
-    for chrome in ("阅读量", "译文声明", "分享到", "发表评论", "TA的文章", "相关文章", "商务合作", "安全KER", "Copyright"):
+    for chrome in (
+        "阅读量",
+        "译文声明",
+        "分享到",
+        "发表评论",
+        "TA的文章",
+        "相关文章",
+        "商务合作",
+        "安全KER",
+        "Copyright",
+    ):
         assert chrome not in body
 
 
@@ -150,7 +159,3 @@ def test_article_urls() -> None:
     assert spider.article_url("https://www.anquanke.com/week/id/301770") == "https://www.anquanke.com/week/id/301770"
     assert spider.article_url("https://www.anquanke.com/tag/%E5%AE%89%E5%85%A8") is None
     assert spider.article_url("https://www.anquanke.com/member.html?memberId=173683") is None
-
-
-def test_shared_path_is_next_to_the_checkout() -> None:
-    assert SHARED == Path(__file__).resolve().parents[2] / "shared"

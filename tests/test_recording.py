@@ -34,7 +34,9 @@ MISLABELLED_TEXT = [
 
 def pages(base_holder: list[str]) -> dict[str, Page]:
     return {
-        "/feed.xml": Page(200, "application/rss+xml; charset=utf-8", b"", headers=(("Set-Cookie", "sid=s3cret; Path=/"),)),
+        "/feed.xml": Page(
+            200, "application/rss+xml; charset=utf-8", b"", headers=(("Set-Cookie", "sid=s3cret; Path=/"),)
+        ),
         "/news/1": Page(200, "text/html; charset=gbk", article("路由器漏洞预警", GBK_TEXT, "gbk").encode("gbk")),
         "/news/2": Page(200, UTF8, article("压缩传输", GZIP_TEXT).encode(), compress=True),
         "/old/3": Page(301, UTF8, b"", headers=(("Location", "/news/3"),)),
@@ -60,14 +62,16 @@ async def record_then_replay(tmp_path: Path) -> tuple[CrawlResult, CrawlResult, 
             LocalNewsSpider, tmp_path / "record", {**settings, "CASSETTE_RECORD_MODE": "all"}, base=base
         )
     # The server is gone: everything now comes from the cassette.
-    replayed = await crawl(LocalNewsSpider, tmp_path / "replay", {**settings, "CASSETTE_RECORD_MODE": "none"}, base=base)
+    replayed = await crawl(
+        LocalNewsSpider, tmp_path / "replay", {**settings, "CASSETTE_RECORD_MODE": "none"}, base=base
+    )
     return recorded, replayed, cassette, base
 
 
 @pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
 @pytest_twisted.ensureDeferred
 async def test_record_then_replay_with_the_server_stopped(tmp_path: Path) -> None:
-    recorded, replayed, cassette, base = await record_then_replay(tmp_path)
+    recorded, replayed, _, base = await record_then_replay(tmp_path)
 
     bodies = {item["url"].removeprefix(base): item["articleBody"] for item in recorded.items}
     assert bodies == {
@@ -100,7 +104,9 @@ async def test_cassette_keeps_raw_bytes_and_no_credentials(tmp_path: Path) -> No
     assert gzip.decompress(compressed["body"]["string"]).decode() == article("压缩传输", GZIP_TEXT)
     assert interactions["/old/3"]["response"]["status"]["code"] == 301
     assert interactions["/old/3"]["response"]["headers"]["Location"] == ["/news/3"]
-    assert interactions["/news/1"]["response"]["body"]["string"] == article("路由器漏洞预警", GBK_TEXT, "gbk").encode("gbk")
+    assert interactions["/news/1"]["response"]["body"]["string"] == article("路由器漏洞预警", GBK_TEXT, "gbk").encode(
+        "gbk"
+    )
 
 
 @pytest.mark.block_network(allowed_hosts=["127.0.0.1"])

@@ -94,9 +94,7 @@ class AnquankeSpider(NewsSpider):
         container = page.css("#js-article, .article-content")[:1]
         published_text = " ".join(page.xpath('//*[contains(text(), "发布时间")]/text()').getall())
         authors = [
-            name.strip()
-            for name in page.css('.article-author a[href*="member.html"]::text').getall()
-            if name.strip()
+            name.strip() for name in page.css('.article-author a[href*="member.html"]::text').getall() if name.strip()
         ]
         image = page.css("#js-article img::attr(data-original), #js-article img::attr(src)").get()
         return PageFields(

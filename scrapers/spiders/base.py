@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from typing import Any, ClassVar
 from urllib.parse import urljoin
 
@@ -61,10 +61,16 @@ class PageFields:
 
 def failure_reason(failure: Failure) -> str:
     """A short reason for a failed request, usable in logs and as a stats key."""
-    if failure.check(HttpError):
-        response = failure.value.response
-        return f"http_{response.status}"
-    return type(failure.value).__name__
+    error = failure.value
+    if isinstance(error, HttpError):
+        return f"http_{error.response.status}"
+    return type(error).__name__
+
+
+def failed_url(failure: Failure) -> str:
+    # Scrapy sets `request` on the failures it passes to errbacks.
+    request = getattr(failure, "request", None)
+    return request.url if request is not None else "?"
 
 
 class NewsSpider(scrapy.Spider):
@@ -72,8 +78,8 @@ class NewsSpider(scrapy.Spider):
 
     language: ClassVar[str]
     timezone: ClassVar[tzinfo]
-    feed_urls: ClassVar[tuple[str, ...]] = ()
-    list_urls: ClassVar[tuple[str, ...]] = ()
+    feed_urls: tuple[str, ...] = ()
+    list_urls: tuple[str, ...] = ()
     # CSS selectors for chrome inside the article container, removed before extraction.
     chrome_selectors: ClassVar[tuple[str, ...]] = ()
     # Regular expressions for whole body lines that are chrome; ChromeStripPipeline removes them.
@@ -115,13 +121,13 @@ class NewsSpider(scrapy.Spider):
 
     def start_failed(self, failure: Failure) -> None:
         reason = failure_reason(failure)
-        logger.error("Start URL %s failed (%s); the crawl goes on", failure.request.url, reason)
+        logger.error("Start URL %s failed (%s); the crawl goes on", failed_url(failure), reason)
         self._inc("start_url/failed")
         self._inc(f"start_url/failed/{reason}")
 
     def article_failed(self, failure: Failure) -> None:
         reason = failure_reason(failure)
-        logger.warning("Article %s failed (%s)", failure.request.url, reason)
+        logger.warning("Article %s failed (%s)", failed_url(failure), reason)
         self._inc(f"article/failed/{reason}")
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
@@ -145,7 +151,9 @@ class NewsSpider(scrapy.Spider):
             return
         self._inc("feed/entries", len(entries))
         for entry in entries:
-            link = entry.xpath("link/@href").get() or entry.xpath("link/text()").get() or entry.xpath("guid/text()").get()
+            link = (
+                entry.xpath("link/@href").get() or entry.xpath("link/text()").get() or entry.xpath("guid/text()").get()
+            )
             if not link:
                 continue
             yield from self.follow_article(
@@ -268,7 +276,7 @@ class NewsSpider(scrapy.Spider):
             articleSection=fields.section or listing.section,
             isBasedOn=canonical_url(is_based_on) if is_based_on else None,
             sourceSite=self.name,
-            dateDownloaded=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            dateDownloaded=datetime.now(UTC).isoformat(timespec="seconds"),
         )
 
     def _inc(self, key: str, count: int = 1) -> None:

@@ -132,7 +132,11 @@ class CnbetaSpider(NewsSpider):
             description=" ".join(page.css(".article-summary p::text").getall()).strip()
             or page.css('meta[name="description"]::attr(content)').get(),
             image=image,
-            keywords=[k.strip() for k in (page.css('meta[name="keywords"]::attr(content)').get() or "").split(",") if k.strip()],
+            keywords=[
+                k.strip()
+                for k in (page.css('meta[name="keywords"]::attr(content)').get() or "").split(",")
+                if k.strip()
+            ],
             is_based_on=is_based_on,
         )
 

@@ -27,7 +27,7 @@ HTML = "text/html; charset=UTF-8"
 _EXTENSIONS = ["fenced_code", "tables", "sane_lists"]
 
 
-class Truncated(ValueError):
+class TruncatedDumpError(ValueError):
     """A dump cut off before the page's closing chrome; it cannot be rebuilt faithfully."""
 
 
@@ -42,7 +42,7 @@ def _index(lines: list[str], pattern: str, start: int = 0) -> int:
     for number in range(start, len(lines)):
         if regex.search(lines[number]):
             return number
-    raise Truncated(pattern)
+    raise TruncatedDumpError(pattern)
 
 
 def regions(item: Archived) -> dict[str, list[str]]:
@@ -82,7 +82,7 @@ def load() -> tuple[list[Archived], list[str]]:
         item = read_archived(path)
         try:
             parts = regions(item)
-        except Truncated:
+        except TruncatedDumpError:
             skipped.append(item.source)
             continue
         item.extra["id"] = str(item.front["url"]).rstrip("/").rsplit("/", 1)[1]

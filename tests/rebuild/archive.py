@@ -36,7 +36,7 @@ def read_archived(path: Path) -> Archived:
 
 def cnbeta_files() -> list[Path]:
     """Hugo posts holding the article body scraped from m.cnbeta.com.tw, plus the seed."""
-    return sorted((SHARED / "sites" / "cnbeta").glob("*.md")) + [SHARED / "seeds" / "000_87f6116eba81684b.txt"]
+    return [*sorted((SHARED / "sites" / "cnbeta").glob("*.md")), SHARED / "seeds" / "000_87f6116eba81684b.txt"]
 
 
 def anquanke_files() -> list[Path]:

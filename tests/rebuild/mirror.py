@@ -41,7 +41,7 @@ class Site:
 class _Handler(BaseHTTPRequestHandler):
     server: MirrorServer
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+    def do_GET(self) -> None:
         url = self.headers.get(URL_HEADER) or f"http://{self.headers.get('Host')}{self.path}"
         page = self.server.site.pages.get(url)
         if page is None:
@@ -58,7 +58,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 
