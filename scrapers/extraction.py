@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import charset_normalizer
 import trafilatura
 from lxml import html as lxml_html
+from parsel import Selector
 from w3lib.encoding import html_body_declared_encoding, read_bom, resolve_encoding
 
 # A declared charset is kept when its decode errors stay this rare: a truncated multi-byte
@@ -54,6 +55,14 @@ def decode_html(body: bytes, declared: str | None = None) -> DecodedPage:
             candidates.append(resolved)
     first_declared = candidates[0] if candidates else None
 
+    # Bytes that are valid UTF-8 and not plain ASCII are UTF-8, whatever the page declares:
+    # GBK text practically never forms valid UTF-8, while GB18030 happily decodes UTF-8 into
+    # mojibake without a single error.
+    text = _strict(body, "utf-8")
+    if text is not None:
+        mismatch = first_declared not in (None, "utf-8") and not body.isascii()
+        return DecodedPage(text, "utf-8", first_declared, mismatch)
+
     for encoding in candidates:
         text = _strict(body, encoding)
         if text is not None:
@@ -63,12 +72,10 @@ def decode_html(body: bytes, declared: str | None = None) -> DecodedPage:
         if lenient.count("\ufffd") <= _TOLERATED_ERRORS:
             return DecodedPage(lenient, first_declared, first_declared, False)
 
-    for encoding in ("utf-8", "gb18030"):
-        if encoding in candidates:
-            continue
-        text = _strict(body, encoding)
+    if "gb18030" not in candidates:
+        text = _strict(body, "gb18030")
         if text is not None:
-            return DecodedPage(text, encoding, first_declared, first_declared is not None)
+            return DecodedPage(text, "gb18030", first_declared, first_declared is not None)
 
     guess = charset_normalizer.from_bytes(body).best()
     if guess is not None:
@@ -154,9 +161,26 @@ def extract_metadata(html: str, url: str | None = None) -> PageMetadata:
         return PageMetadata(None, None, None, None, None, [])
     return PageMetadata(
         title=doc.title,
-        author=doc.author,
+        author=doc.author or _meta_author(html),
         date=doc.date,
         description=doc.description,
         image=doc.image,
         tags=[tag for tag in (doc.tags or []) if tag],
     )
+
+
+_AUTHOR_META = (
+    "//meta[@name='author' or @name='article:author' or @property='article:author' or @itemprop='author']/@content"
+)
+
+
+def _meta_author(html: str) -> str | None:
+    """The page's declared author. trafilatura discards names it cannot split into Latin
+    first and last names, which drops every Chinese byline; the meta tag is taken as written."""
+    if not html.strip():
+        return None
+    for value in Selector(text=html, type="html").xpath(_AUTHOR_META).getall():
+        name = " ".join(value.split())
+        if name and not name.startswith(("http://", "https://")):
+            return name
+    return None

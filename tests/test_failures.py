@@ -1,0 +1,60 @@
+"""Bad input gets a logged reason and a stat, and the rest of the crawl is unaffected."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import pytest_twisted
+
+from tests.crawling import crawl
+from tests.localsite import UTF8, LocalNewsSpider, article, rss, serve
+from tests.rebuild.mirror import Page
+
+GOOD = [
+    "这是一篇正常的文章，它的正文足够长，可以通过校验，也应当原样出现在输出的数据里。",
+    "第二段说明，即使同一次抓取里别的地址全部出错，这篇文章也不受任何影响。",
+]
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
+
+
+@pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
+@pytest_twisted.ensureDeferred
+async def test_failures_are_counted_and_the_crawl_goes_on(tmp_path: Path) -> None:
+    server = serve(
+        {
+            "/broken.xml": Page(500, UTF8, b"<h1>Internal Server Error</h1>"),
+            "/not-a-feed.xml": Page(200, UTF8, b"<html><body><p>Maintenance</p></body></html>"),
+            "/empty.xml": Page(200, "application/xml", b'<?xml version="1.0"?><rss><channel></channel></rss>'),
+            "/news/1": Page(200, UTF8, article("正常文章", GOOD).encode()),
+            "/news/2": Page(200, UTF8, b""),
+            "/news/3": Page(200, UTF8, PNG),
+            "/news/4": Page(200, UTF8, article("超大页面", ["很长的一页。" * 20000]).encode()),
+            "/news/6": Page(200, UTF8, article("短", ["太短"]).encode()),
+        }
+    )
+    base = f"http://{server.address}"
+    links = ["/news/1", "/news/2", "/news/3", "/news/4", "/news/5", "/news/6"]
+    server.site.pages[base + "/feed.xml"] = Page(200, "application/rss+xml", rss(base, links))
+    feeds = "/missing.xml,/broken.xml,/not-a-feed.xml,/empty.xml,/feed.xml"
+    with server:
+        result = await crawl(
+            LocalNewsSpider, tmp_path, {"DOWNLOAD_MAXSIZE": 100_000, "RETRY_TIMES": 1}, base=base, feeds=feeds
+        )
+
+    stats = result.stats
+    assert [item["url"] for item in result.items] == [base + "/news/1"]
+    assert result.items[0]["articleBody"] == "\n".join(GOOD)
+    assert stats["finish_reason"] == "finished"
+    assert stats["start_url/failed"] == 2
+    assert stats["start_url/failed/http_404"] == 1
+    assert stats["start_url/failed/http_500"] == 1
+    assert stats["feed/invalid"] == 1
+    assert stats["feed/empty"] == 1
+    assert stats["article/skipped/empty_body"] == 1
+    assert stats["article/skipped/binary_body"] == 1
+    assert stats["article/failed/http_404"] == 1
+    assert stats["validate/dropped/short_body"] == 1
+    # The oversized page is cancelled by the downloader (DOWNLOAD_MAXSIZE) and counted as failed.
+    oversized = {key: value for key, value in stats.items() if key.startswith("article/failed/") and "404" not in key}
+    assert sum(oversized.values()) == 1, oversized
