@@ -34,7 +34,7 @@ test: $(INSTALLED)
 # Re-record every site cassette from the live sites (needs network access).
 record: $(INSTALLED)
 	for spider in $(SPIDERS); do \
-	  $(BIN)/scrapy crawl $$spider -a since=$(SINCE) -s FEEDS='{}' \
+	  $(BIN)/scrapy crawl $$spider -a since=$(SINCE) -s DEFAULT_FEEDS='{}' \
 	    -s 'CASSETTE_PATH=cassettes/%(name)s/crawl.yaml' -s CASSETTE_RECORD_MODE=all || exit 1; \
 	done
 

@@ -24,10 +24,13 @@ DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
 TELNETCONSOLE_ENABLED = False
 COOKIES_ENABLED = True
 
-# Without -o/-O, every crawl writes its own JSON-lines file. UTF-8 keeps Chinese readable.
-FEEDS = {
+# Where a crawl writes when neither -o/-O nor FEEDS names an output: a JSON-lines file per crawl.
+# Scrapy merges -o/-O into FEEDS, so this is applied by NewsSpider.update_settings only when FEEDS
+# is empty; `scrapy crawl cnbeta -O cnbeta.jsonl` then writes cnbeta.jsonl alone.
+DEFAULT_FEEDS = {
     "feeds/%(name)s/%(time)s.jsonl": {"format": "jsonlines", "encoding": "utf-8", "store_empty": False},
 }
+# UTF-8 keeps Chinese readable in every feed, -o/-O ones included.
 FEED_EXPORT_ENCODING = "utf-8"
 
 ITEM_PIPELINES = {

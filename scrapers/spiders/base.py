@@ -18,6 +18,7 @@ from urllib.parse import urljoin
 import scrapy
 from parsel import Selector
 from scrapy.http import Response, TextResponse
+from scrapy.settings import BaseSettings
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
@@ -92,6 +93,12 @@ class NewsSpider(scrapy.Spider):
         if self.limit is not None and self.limit < 0:
             raise ValueError(f"limit must be 0 or more, not {self.limit}")
         self._scheduled: set[str] = set()
+
+    @classmethod
+    def update_settings(cls, settings: BaseSettings) -> None:
+        super().update_settings(settings)
+        if not settings.getdict("FEEDS"):
+            settings.set("FEEDS", settings.getdict("DEFAULT_FEEDS"), priority="spider")
 
     # -- hooks a source spider implements ---------------------------------------------------------
 

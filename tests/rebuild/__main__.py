@@ -41,7 +41,7 @@ def main() -> None:
     merged = Site({url: page for site in sites.values() for url, page in site.pages.items()})
     with MirrorServer(merged) as server:
         settings = get_project_settings()
-        settings.set("FEEDS", {})
+        settings.set("DEFAULT_FEEDS", {})
         settings.set("AUTOTHROTTLE_ENABLED", False)
         settings.set("DOWNLOAD_DELAY", 0)
         settings.set("MIRROR_ADDRESS", server.address)
