@@ -7,10 +7,8 @@ its 译文声明 box ("原文地址：URL"), which becomes ``isBasedOn``.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
-from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -50,43 +48,29 @@ class AnquankeSpider(NewsSpider):
         return f"https://www.anquanke.com/{match[1].lower()}/id/{match[2]}" if match else None
 
     def parse_list(self, response: Response, page_number: int = 1) -> Iterator[scrapy.Request]:
-        try:
-            payload: Any = json.loads(response.text)
-        except ValueError:
-            self.logger.warning("List page %s is not JSON", response.url)
-            self._inc("list/invalid")
-            return
-        entries = payload.get("data") if isinstance(payload, dict) else None
-        if not isinstance(entries, list):
-            self.logger.warning("List page %s has no data list", response.url)
-            self._inc("list/invalid")
-            return
-        dates: list[datetime] = []
-        for entry in entries:
-            published = parse_local(entry.get("date"), self.timezone)
-            if published is not None:
-                dates.append(published)
-            author = entry.get("author")
-            nickname = author.get("nickname") if isinstance(author, dict) else None
-            section = entry.get("category_name")
-            yield from self.follow_article(
-                Listing(
-                    url=f"https://www.anquanke.com/post/id/{entry.get('id')}",
-                    headline=entry.get("title"),
-                    published=published,
-                    authors=(nickname,) if nickname else (),
-                    section=section,
-                    description=entry.get("desc") or None,
-                )
-            )
-        next_url = payload.get("next") or payload.get("next_url")
-        if next_url and self.wants_next_page(page_number, dates):
+        payload, entries = self.json_list(response, lambda payload: payload.get("data"))
+        listings = [self._listing(entry) for entry in entries]
+        yield from self.follow_list(listings)
+        next_url = (payload.get("next") or payload.get("next_url")) if entries else None
+        if next_url and self.wants_next_page(page_number, listings):
             yield response.follow(
                 next_url,
                 callback=self.parse_list,
                 errback=self.start_failed,
                 cb_kwargs={"page_number": page_number + 1},
             )
+
+    def _listing(self, entry: dict[str, Any]) -> Listing:
+        author = entry.get("author")
+        nickname = author.get("nickname") if isinstance(author, dict) else None
+        return Listing(
+            url=f"https://www.anquanke.com/post/id/{entry.get('id')}",
+            headline=entry.get("title"),
+            published=parse_local(entry.get("date"), self.timezone),
+            authors=(nickname,) if nickname else (),
+            section=entry.get("category_name"),
+            description=entry.get("desc") or None,
+        )
 
     def parse_page(self, response: Response, page: Selector) -> PageFields:
         statement = page.xpath('//h5[contains(., "译文声明")]/..')

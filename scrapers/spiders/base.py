@@ -8,8 +8,9 @@ Discovery, ``-a since``/``-a limit``, charset handling, extraction, error accoun
 
 from __future__ import annotations
 
+import json
 import logging
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, tzinfo
 from typing import Any, ClassVar
@@ -207,12 +208,31 @@ class NewsSpider(scrapy.Spider):
     def is_before_since(self, moment: datetime) -> bool:
         return self.since is not None and moment.astimezone(self.timezone).date() < self.since
 
-    def wants_next_page(self, page_number: int, dates: list[datetime]) -> bool:
-        """Whether list pagination should go on after page ``page_number`` listed ``dates``.
+    def json_list(self, response: Response, entries_of: Callable[[Any], Any]) -> tuple[Any, list[dict[str, Any]]]:
+        """A list API response and its entries (``entries_of(payload)``); a response that is not
+        JSON, or holds no list there, is logged and counted and gives no entries."""
+        try:
+            payload = json.loads(response.text)
+        except (ValueError, AttributeError):
+            payload = None
+        entries = entries_of(payload) if isinstance(payload, dict) else None
+        if not isinstance(entries, list):
+            logger.warning("List page %s is not JSON with an entry list", response.url)
+            self._inc("list/invalid")
+            return payload, []
+        return payload, [entry for entry in entries if isinstance(entry, dict)]
+
+    def follow_list(self, listings: list[Listing]) -> Iterator[scrapy.Request]:
+        for listing in listings:
+            yield from self.follow_article(listing)
+
+    def wants_next_page(self, page_number: int, listings: list[Listing]) -> bool:
+        """Whether list pagination should go on after page ``page_number`` showed ``listings``.
 
         Without ``-a since`` only the first page is read. With it, pagination goes back until a
         page reaches articles older than ``since`` (or LIST_MAX_PAGES, a guard against loops).
         """
+        dates = [listing.published for listing in listings if listing.published is not None]
         if self.since is None or not dates:
             return False
         if self.limit is not None and len(self._scheduled) >= self.limit:

@@ -8,10 +8,8 @@ whose ``#artibody`` container holds the same body as the desktop one.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
-from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -84,34 +82,21 @@ class CnbetaSpider(NewsSpider):
         )
 
     def _parse_more(self, response: Response, page_number: int) -> Iterator[scrapy.Request]:
-        try:
-            payload: Any = json.loads(response.text)
-        except ValueError:
-            self.logger.warning("List page %s is not JSON", response.url)
-            self._inc("list/invalid")
-            return
-        result = payload.get("result") if isinstance(payload, dict) else None
-        entries = result.get("list") if isinstance(result, dict) else result
-        if not isinstance(entries, list):
-            self.logger.warning("List page %s has no result list", response.url)
-            self._inc("list/invalid")
-            return
-        dates: list[datetime] = []
-        for entry in entries:
-            published = parse_local(entry.get("inputtime"), self.timezone)
-            if published is not None:
-                dates.append(published)
-            label = entry.get("label")
-            yield from self.follow_article(
-                Listing(
-                    url=response.urljoin(entry.get("url_show") or ""),
-                    headline=entry.get("title"),
-                    published=published,
-                    section=label.get("name") if isinstance(label, dict) else None,
-                )
-            )
-        if self.wants_next_page(page_number, dates):
+        # A category page answers {result: {list: [...]}}, the home page {result: [...]}.
+        _, entries = self.json_list(response, _result_list)
+        listings = [self._listing(response, entry) for entry in entries]
+        yield from self.follow_list(listings)
+        if self.wants_next_page(page_number, listings):
             yield self._more_request(response.meta["list_type"], response.meta["csrf"], page_number + 1)
+
+    def _listing(self, response: Response, entry: dict[str, Any]) -> Listing:
+        label = entry.get("label")
+        return Listing(
+            url=response.urljoin(entry.get("url_show") or ""),
+            headline=entry.get("title"),
+            published=parse_local(entry.get("inputtime"), self.timezone),
+            section=label.get("name") if isinstance(label, dict) else None,
+        )
 
     def parse_page(self, response: Response, page: Selector) -> PageFields:
         headline = page.css("h1::text").get() or page.css('meta[property="og:title"]::attr(content)').get()
@@ -139,6 +124,11 @@ class CnbetaSpider(NewsSpider):
             ],
             is_based_on=is_based_on,
         )
+
+
+def _result_list(payload: dict[str, Any]) -> Any:
+    result = payload.get("result")
+    return result.get("list") if isinstance(result, dict) else result
 
 
 def _drop_references(container: Selector) -> str | None:
