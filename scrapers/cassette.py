@@ -22,7 +22,6 @@ through decompression, redirects, retries and robots.txt handling like live ones
 from __future__ import annotations
 
 import logging
-from contextlib import AbstractContextManager
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
@@ -31,7 +30,7 @@ from scrapy import Request, signals
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Headers, Response
 from scrapy.responsetypes import responsetypes
-from vcr.cassette import Cassette
+from vcr.cassette import Cassette, CassetteContextDecorator
 from vcr.request import Request as VcrRequest
 
 if TYPE_CHECKING:
@@ -109,12 +108,11 @@ def from_vcr_response(request: Request, stored: dict[str, Any]) -> Response:
 
 
 class CassetteMiddleware:
-    def __init__(
-        self, stats: StatsCollector, cassette: Cassette | None, opener: AbstractContextManager[Cassette] | None
-    ):
+    def __init__(self, stats: StatsCollector, cassette: Cassette, owned: bool):
         self.stats = stats
         self.cassette = cassette
-        self._opener = opener
+        # A cassette we opened from CASSETTE_PATH is ours to save; a shared one is its owner's.
+        self._owned = owned
         self.misses: list[str] = []
 
     @classmethod
@@ -125,37 +123,34 @@ class CassetteMiddleware:
         path = settings.get("CASSETTE_PATH")
         if cassette is None and not path:
             raise NotConfigured("neither VCR_CASSETTE nor CASSETTE_PATH is set")
-        opener = None
+        owned = cassette is None
         if cassette is None:
-            record_mode = settings.get("CASSETTE_RECORD_MODE", "none")
             path = str(path) % {"name": crawler.spidercls.name}
-            opener = vcr.VCR(record_mode=record_mode).use_cassette(path)
+            record_mode = settings.get("CASSETTE_RECORD_MODE", "none")
+            # Loaded directly rather than through vcr.use_cassette(), which would also patch every
+            # HTTP client library in the process (and record, say, tldextract's suffix-list fetch).
+            config = vcr.VCR(record_mode=record_mode).get_merged_config(path=path)
+            for name in CassetteContextDecorator._non_cassette_arguments:
+                config.pop(name, None)
+            cassette = Cassette.load(**config)
         assert crawler.stats is not None
-        middleware = cls(crawler.stats, cassette, opener)
+        middleware = cls(crawler.stats, cassette, owned)
         crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
         return middleware
 
     def spider_opened(self) -> None:
-        if self._opener is not None:
-            self.cassette = self._opener.__enter__()
-        assert self.cassette is not None
         logger.info("Using cassette %s (record mode %s)", self.cassette._path, self.cassette.record_mode)
 
     def spider_closed(self) -> None:
         if self.misses:
             logger.error("%d request(s) missed the cassette: %s", len(self.misses), ", ".join(self.misses))
-        if self._opener is not None:
-            self._opener.__exit__(None, None, None)
-
-    @property
-    def _cassette(self) -> Cassette:
-        if self.cassette is None:
-            raise RuntimeError("the cassette is used before the spider opened")
-        return self.cassette
+        if self._owned:
+            # vcrpy's own context manager saves the same way on exit; there is no public save().
+            self.cassette._save()
 
     def process_request(self, request: Request) -> Response | None:
-        cassette = self._cassette
+        cassette = self.cassette
         stored_request = to_vcr_request(request)
         if cassette.can_play_response_for(stored_request):
             self.stats.inc_value("cassette/replayed")
@@ -167,7 +162,7 @@ class CassetteMiddleware:
         return None
 
     def process_response(self, request: Request, response: Response) -> Response:
-        cassette = self._cassette
+        cassette = self.cassette
         if REPLAYED_FLAG in response.flags or cassette.write_protected:
             return response
         cassette.append(to_vcr_request(request), to_vcr_response(response))

@@ -22,6 +22,7 @@ from scrapy.http import Response, TextResponse
 from scrapy.settings import BaseSettings
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
+from w3lib.encoding import http_content_type_encoding
 
 from scrapers.attribution import original_url, text_with_links
 from scrapers.dates import isoformat, parse_feed_date
@@ -254,18 +255,10 @@ class NewsSpider(scrapy.Spider):
             logger.warning("Article %s is binary, not HTML (%s)", response.url, response.headers.get("Content-Type"))
             self._inc("article/skipped/binary_body")
             return
-        header_charset = None
-        if isinstance(response, TextResponse):
-            header_charset = response._headers_encoding()
-        decoded = decode_html(body, header_charset)
+        content_type = response.headers.get(b"Content-Type", b"") or b""
+        decoded = decode_html(body, http_content_type_encoding(content_type.decode("latin-1")))
         if decoded.mismatch:
-            logger.warning(
-                "Article %s declares %s but is %s; decoded as %s",
-                response.url,
-                decoded.declared,
-                decoded.encoding,
-                decoded.encoding,
-            )
+            logger.warning("Article %s declares %s but is %s", response.url, decoded.declared, decoded.encoding)
             self._inc("article/charset_mismatch")
         page = Selector(text=decoded.text, type="html")
         fields = self.parse_page(response, page)
