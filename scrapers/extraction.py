@@ -128,16 +128,21 @@ _BLOCK_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre
 def container_text(fragment: str) -> str:
     """Text of an article container a spider has already selected and cleaned.
 
-    The container is known to be the article, so trafilatura runs in recall mode; when it still
-    returns nothing (a container of bare text nodes), the block elements are read directly.
+    The container is known to be the article, so trafilatura runs in recall mode on it with the
+    class and id attributes removed: they would send trafilatura looking for a main block inside
+    the container again, and it would reorder or drop the blocks around the one it picked. When
+    trafilatura still returns nothing (a container of bare text), the block elements are read.
     """
-    page = f"<html><body><article>{fragment}</article></body></html>"
-    text = _trafilatura_text(page, favor_recall=True)
-    if text:
-        return normalise_text(text)
     if not fragment.strip():
         return ""
     root = lxml_html.fragment_fromstring(fragment, create_parent="div")
+    for element in root.iter():
+        for attribute in ("class", "id"):
+            element.attrib.pop(attribute, None)
+    page = f"<html><body><article>{lxml_html.tostring(root, encoding='unicode')}</article></body></html>"
+    text = _trafilatura_text(page, favor_recall=True)
+    if text:
+        return normalise_text(text)
     blocks = root.xpath(" | ".join(f"//{tag}" for tag in _BLOCK_TAGS))
     if not blocks:
         return normalise_text(root.text_content())

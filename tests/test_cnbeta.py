@@ -7,7 +7,10 @@ from datetime import datetime
 
 import pytest
 import pytest_twisted
+from scrapy.http import HtmlResponse
+from scrapy.utils.test import get_crawler
 
+from scrapers.spiders.base import Listing
 from scrapers.spiders.cnbeta import CnbetaSpider
 from tests.conftest import Replay
 
@@ -131,3 +134,34 @@ def test_every_article_url_form_has_one_canonical_url(url: str) -> None:
 )
 def test_other_urls_are_not_articles(url: str) -> None:
     assert CnbetaSpider().article_url(url) is None
+
+
+SUMMARY = "谷歌披露其旗舰AI模型Gemini正遭遇商业化驱动的大规模蒸馏攻击，攻击者通过重复提问诱导模型泄露内部机制。"
+FIRST = "谷歌称，攻击者通过系统地、反复地向模型发送精心设计的提示词，试图逆向工程Gemini的内部推理逻辑。"
+LAST = "尽管各大厂商已部署能够识别与阻断蒸馏攻击的机制，但由于主流大模型服务面向所有人开放，其本质上仍易受攻击。"
+# The desktop article markup LIVE-STRUCTURE.md describes (RSSHub's cnbeta route reads the same).
+DESKTOP_PAGE = f"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>标题_cnBeta.COM</title></head><body>
+<div class="cnbeta-article"><header class="title"><h1><span>谷歌Gemini遭蒸馏攻击</span></h1>
+<div class="meta"><span>2026年02月15日 23:37</span><span class="source">稿源：cnBeta.COM</span></div></header>
+<div class="article-summary"><p>{SUMMARY}</p></div>
+<div class="article-content" id="artibody"><p>{FIRST}</p>
+<div class="article-global"><a href="/topics/9.htm">谷歌</a></div>
+<div class="topic"><a href="/topics/448.htm"><img src="https://static.cnbetacdn.com/topics/g.png">Google</a></div>
+<p>{LAST}</p></div>
+</div><footer>Copyright © 2003 - 2026 cnBeta.COM</footer></body></html>"""
+
+
+def test_desktop_article_page_keeps_its_summary_and_drops_topic_widgets() -> None:
+    crawler = get_crawler(CnbetaSpider)
+    spider = crawler._create_spider()
+    assert isinstance(spider, CnbetaSpider)
+    url = "https://www.cnbeta.com.tw/articles/tech/1550062.htm"
+    response = HtmlResponse(url, body=DESKTOP_PAGE.encode(), headers={"Content-Type": "text/html; charset=utf-8"})
+
+    (item,) = spider.parse_article(response, Listing(url=url), spider.article_url(url) or "")
+
+    assert item.headline == "谷歌Gemini遭蒸馏攻击"
+    assert item.datePublished == "2026-02-15T23:37:00+08:00"
+    assert item.articleBody is not None
+    assert item.articleBody.splitlines() == [SUMMARY, FIRST, LAST]
+    assert item.canonicalUrl == "https://m.cnbeta.com.tw/wap/view/1550062.htm"

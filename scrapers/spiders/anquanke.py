@@ -18,7 +18,7 @@ from scrapy.http import Response
 
 from scrapers.attribution import original_url, text_with_links
 from scrapers.dates import parse_local
-from scrapers.spiders.base import Listing, NewsSpider, PageFields, drop_chrome
+from scrapers.spiders.base import Listing, NewsSpider, PageFields, drop_chrome, first_text
 
 _ARTICLE = re.compile(r"^(?:https?:)?//(?:www\.)?anquanke\.com/(post|week)/id/(\d+)", re.IGNORECASE)
 
@@ -82,7 +82,7 @@ class AnquankeSpider(NewsSpider):
         ]
         image = page.css("#js-article img::attr(data-original), #js-article img::attr(src)").get()
         return PageFields(
-            headline=(page.css("h1::text").get() or "").strip() or None,
+            headline=first_text(page, "h1"),
             body_html=drop_chrome(container[0], self.chrome_selectors) if container else None,
             published=parse_local(published_text, self.timezone),
             authors=authors[:1],

@@ -308,6 +308,13 @@ def _clean(text: str | None) -> str | None:
     return " ".join(text.split()) if text and text.strip() else None
 
 
+def first_text(page: Selector, css: str) -> str | None:
+    """The white-space-normalised text of the first element matching ``css``, markup inside it
+    included (a headline wrapped in a link, say)."""
+    first = page.css(css)[:1]
+    return _clean(" ".join(first.css(" ::text").getall())) if first else None
+
+
 def drop_chrome(container: Selector, selectors: Iterable[str]) -> str:
     """The container's HTML with every element matching ``selectors`` removed."""
     for css in selectors:

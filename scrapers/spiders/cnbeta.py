@@ -19,7 +19,7 @@ from parsel import Selector
 from scrapy.http import Response
 
 from scrapers.dates import parse_local
-from scrapers.spiders.base import Listing, NewsSpider, PageFields, drop_chrome
+from scrapers.spiders.base import Listing, NewsSpider, PageFields, drop_chrome, first_text
 
 _ARTICLE = re.compile(
     r"^(?:https?:)?//(?:www\.|m\.)?cnbeta\.com\.tw/(?:articles/(?:[\w-]+/)*|(?:wap/)?view/)(\d+)\.htm",
@@ -99,22 +99,24 @@ class CnbetaSpider(NewsSpider):
         )
 
     def parse_page(self, response: Response, page: Selector) -> PageFields:
-        headline = page.css("h1::text").get() or page.css('meta[property="og:title"]::attr(content)').get()
+        headline = first_text(page, "h1") or page.css('meta[property="og:title"]::attr(content)').get()
         if not headline:
             headline = _TITLE_SUFFIX.sub("", page.css("title::text").get() or "")
-        time_text = page.css(".time::text, header.title .meta span::text").get()
+        time_text = first_text(page, ".time, header.title .meta span")
         container = page.css("#artibody, .article-content")[:1]
         is_based_on = None
         body_html = None
         if container:
             is_based_on = _drop_references(container[0])
-            body_html = drop_chrome(container[0], self.chrome_selectors)
+            # The desktop page keeps the opening paragraphs in .article-summary, outside the body.
+            summary = page.css(".article-summary")[:1]
+            body_html = (summary.get() or "") + drop_chrome(container[0], self.chrome_selectors)
         image = page.css("#artibody img::attr(data-original), #artibody img::attr(src)").get()
         return PageFields(
             headline=headline.strip() or None,
             body_html=body_html,
             published=parse_local(time_text, self.timezone),
-            description=" ".join(page.css(".article-summary p::text").getall()).strip()
+            description=first_text(page, ".article-summary")
             or page.css('meta[name="description"]::attr(content)').get(),
             image=image,
             keywords=[
