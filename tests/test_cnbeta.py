@@ -40,7 +40,8 @@ async def test_crawl_emits_every_archived_article_once(replay: Replay) -> None:
         assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00", item["datePublished"])
         assert datetime.fromisoformat(item["dateDownloaded"]).tzinfo is not None
         assert "<" not in item["articleBody"] and ">" not in item["articleBody"]
-        assert "原文链接" not in item["articleBody"]
+        for chrome in ("原文链接", "稿源", "分享到", "相关文章", "电脑版", "Copyright", "cnBeta.COM"):
+            assert chrome not in item["articleBody"], (item["url"], chrome)
 
 
 @pytest.mark.vcr

@@ -10,7 +10,7 @@ import pytest
 import pytest_twisted
 import yaml
 
-from tests.crawling import CrawlResult, assert_no_cassette_miss, crawl
+from tests.crawling import ROOT, CrawlResult, assert_no_cassette_miss, crawl
 from tests.localsite import UTF8, LocalNewsSpider, article, rss, serve
 from tests.rebuild.mirror import Page
 
@@ -125,3 +125,13 @@ async def test_a_request_missing_from_the_cassette_fails(tmp_path: Path) -> None
     assert "/news/2" not in {item["url"].removeprefix(base) for item in result.items}
     with pytest.raises(AssertionError, match="not in the cassette"):
         assert_no_cassette_miss(result)
+
+
+def test_committed_cassettes_hold_no_credentials() -> None:
+    cassettes = sorted((ROOT / "cassettes").glob("*/*.yaml"))
+    assert cassettes
+    for cassette in cassettes:
+        for interaction in yaml.safe_load(cassette.read_text(encoding="utf-8"))["interactions"]:
+            for side in ("request", "response"):
+                names = {name.lower() for name in interaction[side]["headers"]}
+                assert not names & {"cookie", "set-cookie", "authorization", "proxy-authorization"}, cassette

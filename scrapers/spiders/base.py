@@ -108,10 +108,6 @@ class NewsSpider(scrapy.Spider):
         """The canonical URL of an article URL in any of its forms, or None if not an article."""
         raise NotImplementedError
 
-    def fetch_url(self, canonical: str) -> str:
-        """The URL to download for an article; its canonical URL unless the site prefers another."""
-        return canonical
-
     def parse_list(self, response: Response) -> Iterable[scrapy.Request]:
         """Follow a list page (or list API response): article requests and the next page."""
         return ()
@@ -199,8 +195,9 @@ class NewsSpider(scrapy.Spider):
             self._inc("discovery/over_limit")
             return
         self._scheduled.add(canonical)
+        # The canonical URL is also the one fetched: each source picks a canonical form it can serve.
         yield scrapy.Request(
-            self.fetch_url(canonical),
+            canonical,
             callback=self.parse_article,
             errback=self.article_failed,
             cb_kwargs={"listing": listing, "canonical": canonical},
