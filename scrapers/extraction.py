@@ -39,9 +39,11 @@ def _strict(body: bytes, encoding: str) -> str | None:
 def decode_html(body: bytes, declared: str | None = None) -> DecodedPage:
     """Decode an HTML body, trusting a declared charset only if the bytes agree with it.
 
-    Chinese sites often declare UTF-8 while serving GBK (or the reverse), so the declaration from
-    the HTTP header or the ``<meta>`` tag is tried first and checked strictly; when it fails, UTF-8,
-    GB18030 (a superset of GBK and GB2312) and charset-normalizer's guess follow.
+    Chinese sites often declare UTF-8 while serving GBK (or the reverse). In order: a byte order
+    mark; valid UTF-8; the charset declared by the HTTP header, then by ``<meta>``, each checked
+    strictly (the first one is kept despite a couple of bad bytes, as at the end of a cut-off
+    page); GB18030, a superset of GBK and GB2312; charset-normalizer's guess. ``mismatch`` says
+    the page was not in the charset it declared first.
     """
     bom_encoding, bom = read_bom(body)
     if bom_encoding and bom:
@@ -89,14 +91,13 @@ def looks_binary(body: bytes) -> bool:
     return b"\x00" in head or head.startswith((b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04"))
 
 
-_BLANK_RUN = re.compile(r"\n{2,}")
 _SPACES = re.compile(r"[ \t\u3000\xa0]+")
 
 
 def normalise_text(text: str) -> str:
     """One paragraph per line, no blank lines, no trailing or doubled spaces."""
     lines = (_SPACES.sub(" ", line).strip() for line in text.splitlines())
-    return _BLANK_RUN.sub("\n", "\n".join(line for line in lines if line))
+    return "\n".join(line for line in lines if line)
 
 
 def _trafilatura_text(html: str, url: str | None = None, favor_recall: bool = False) -> str | None:
