@@ -27,7 +27,9 @@ def write_readme(name: str, site: Site, notes: str, folder: Path) -> None:
         "mirror that serves pages rebuilt from the archived copies in `../shared` (paths below are relative\n"
         "to it). Re-record against the live site with `make record` when online.\n\n"
         f"## How the pages were rebuilt\n\n{notes}\n"
-        "## Which archived copy each page came from\n\n| page | archived copy |\n|---|---|\n"
+        "## Which archived copy each page came from\n\n"
+        "Article pages are listed below; the feed and list pages list the same articles.\n\n"
+        "| page | archived copy |\n|---|---|\n"
         f"{rows}\n",
         encoding="utf-8",
     )

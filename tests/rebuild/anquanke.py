@@ -238,5 +238,7 @@ archive's. Reconstructed, following `shared/sites/LIVE-STRUCTURE.md` section 2 (
 - The posts API (`/data/v1/posts?size={API_PAGE_SIZE}&page=N&category=news`) returns
   `{{data:[id,title,desc,date,author.nickname,category_name,tags], next}}`; `next` is empty on the
   last page.
+- Response headers: `Content-Type` with the charset the site declares (UTF-8; LIVE-STRUCTURE.md);
+  the archive keeps no other headers, so `Server`, `Date` and `Content-Length` are the mirror's own.
 - `robots.txt` is not archived; the mirror answered 404, which Scrapy reads as "allow all".
 """

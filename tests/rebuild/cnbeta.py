@@ -197,10 +197,12 @@ section 1 (cnBeta):
   `pubDate` in GMT, `guid` = link). The archive has no editor logins, so items have no `author`.
   It lists every archived article; the live feed lists only the latest ones.
 - Desktop article links need a section slug that the archive does not keep; we use `{SECTION}`.
-- The desktop home page: `meta[name=csrf-token]`, `div[data-type]` (`{LIST_TYPE}`; the live value
+- The desktop home page: `meta[name=csrf-token]` (the token value is made up), `div[data-type]` (`{LIST_TYPE}`; the live value
   is unknown), `.items-area .item dl dt a` items (the newest {JSON_PAGE_SIZE}) and one ad item linking
   to cnbetacdn.
 - `home/more?&type=…&page=N&_csrf=…` JSON: `result[]` with `title`, `hometext`, `source`,
   `inputtime` (UTC+8), protocol-relative `url_show` and `label.name`, {JSON_PAGE_SIZE} per page.
+- Response headers: `Content-Type` with the charset the site declares (UTF-8; LIVE-STRUCTURE.md);
+  the archive keeps no other headers, so `Server`, `Date` and `Content-Length` are the mirror's own.
 - `robots.txt` is not archived; the mirror answered 404, which Scrapy reads as "allow all".
 """
