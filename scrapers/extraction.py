@@ -66,6 +66,8 @@ def decode_html(body: bytes, declared: str | None = None) -> DecodedPage:
         return DecodedPage(text, "utf-8", first_declared, mismatch)
 
     for encoding in candidates:
+        if encoding == "utf-8":
+            continue  # already tried above
         text = _strict(body, encoding)
         if text is not None:
             return DecodedPage(text, encoding, first_declared, encoding != first_declared)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -54,9 +55,10 @@ class LocalNewsSpider(NewsSpider):
         )
 
 
-def serve(pages: dict[str, Page]) -> MirrorServer:
-    """A server for ``pages`` keyed by path; ``server.base`` is its http://127.0.0.1:port."""
+def serve(pages: Callable[[str], dict[str, Page]]) -> tuple[MirrorServer, str]:
+    """A server on 127.0.0.1 and its base URL; ``pages(base)`` gives its pages keyed by path
+    (the port, and so the URLs a feed links to, are known only once the server is bound)."""
     server = MirrorServer(Site({}))
     base = f"http://{server.address}"
-    server.site.pages.update({base + path: page for path, page in pages.items()})
-    return server
+    server.site.pages.update({base + path: page for path, page in pages(base).items()})
+    return server, base

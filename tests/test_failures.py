@@ -26,8 +26,10 @@ PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
 @pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
 @pytest_twisted.ensureDeferred
 async def test_failures_are_counted_and_the_crawl_goes_on(tmp_path: Path) -> None:
-    server = serve(
-        {
+    links = ["/news/1", "/news/2", "/news/3", "/news/4", "/news/5", "/news/6", "/news/7"]
+    server, base = serve(
+        lambda base: {
+            "/feed.xml": Page(200, "application/rss+xml", rss(base, links)),
             "/broken.xml": Page(500, UTF8, b"<h1>Internal Server Error</h1>"),
             "/not-a-feed.xml": Page(200, UTF8, b"<html><body><p>Maintenance</p></body></html>"),
             "/empty.xml": Page(200, "application/xml", b'<?xml version="1.0"?><rss><channel></channel></rss>'),
@@ -39,9 +41,6 @@ async def test_failures_are_counted_and_the_crawl_goes_on(tmp_path: Path) -> Non
             "/news/7": Page(200, UTF8, BROKEN.encode()),
         }
     )
-    base = f"http://{server.address}"
-    links = ["/news/1", "/news/2", "/news/3", "/news/4", "/news/5", "/news/6", "/news/7"]
-    server.site.pages[base + "/feed.xml"] = Page(200, "application/rss+xml", rss(base, links))
     feeds = "/missing.xml,/broken.xml,/not-a-feed.xml,/empty.xml,/feed.xml"
     with server:
         result = await crawl(

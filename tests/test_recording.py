@@ -32,10 +32,13 @@ MISLABELLED_TEXT = [
 ]
 
 
-def pages(base_holder: list[str]) -> dict[str, Page]:
+def pages(base: str) -> dict[str, Page]:
     return {
         "/feed.xml": Page(
-            200, "application/rss+xml; charset=utf-8", b"", headers=(("Set-Cookie", "sid=s3cret; Path=/"),)
+            200,
+            "application/rss+xml; charset=utf-8",
+            rss(base, ["/news/1", "/news/2", "/old/3", "/news/4"]),
+            headers=(("Set-Cookie", "sid=s3cret; Path=/"),),
         ),
         "/news/1": Page(200, "text/html; charset=gbk", article("路由器漏洞预警", GBK_TEXT, "gbk").encode("gbk")),
         "/news/2": Page(200, UTF8, article("压缩传输", GZIP_TEXT).encode(), compress=True),
@@ -47,12 +50,7 @@ def pages(base_holder: list[str]) -> dict[str, Page]:
 
 async def record_then_replay(tmp_path: Path) -> tuple[CrawlResult, CrawlResult, Path, str]:
     cassette = tmp_path / "local.yaml"
-    server = serve(pages([]))
-    base = f"http://{server.address}"
-    feed_page = server.site.pages[base + "/feed.xml"]
-    server.site.pages[base + "/feed.xml"] = Page(
-        200, feed_page.content_type, rss(base, ["/news/1", "/news/2", "/old/3", "/news/4"]), feed_page.headers
-    )
+    server, base = serve(pages)
     settings: dict[str, Any] = {
         "CASSETTE_PATH": str(cassette),
         "DEFAULT_REQUEST_HEADERS": {"Authorization": "Basic c2VjcmV0OnNlY3JldA=="},

@@ -57,12 +57,12 @@ class CnbetaSpider(NewsSpider):
             yield from self._parse_more(response, page_number)
 
     def _parse_home(self, response: Response) -> Iterator[scrapy.Request]:
+        listings = []
         for link in response.css(".items-area .item dl dt a"):
             href = link.attrib.get("href")
-            if href and "cnbetacdn" not in href:
-                yield from self.follow_article(
-                    Listing(url=response.urljoin(href), headline=" ".join(link.css("::text").getall()).strip() or None)
-                )
+            if href and "cnbetacdn" not in href:  # items linking to cnbetacdn are ads
+                listings.append(Listing(url=response.urljoin(href), headline=first_text(link, "a")))
+        yield from self.follow_list(listings)
         token = response.css('meta[name="csrf-token"]::attr(content)').get()
         list_type = response.css("[data-type]::attr(data-type)").get()
         if self.since is not None and token and list_type:
