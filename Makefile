@@ -1,10 +1,16 @@
-# The quickstart: `make crawl` (live) and `make test` (offline). `make demo` crawls every source
-# from its recorded cassette, with no network, into feeds/.
+# The quickstart: `make crawl` (live) and `make test` (offline). `make demo` crawls every source,
+# and the generic feed spider, from their recorded cassettes, with no network, into feeds/.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
-SPIDERS = $$($(BIN)/scrapy list)
+# Every source spider (scrapers/sources.py finds them among the spiders; `feed` is not one).
+SOURCES = $$($(BIN)/python -m scrapers.sources)
+# The cassettes hold crawls recorded with this -a since (tests/rebuild/__main__.py), so that a
+# replay asks for exactly what was recorded, list pages and sitemaps included.
+CASSETTE_SINCE := 2000-01-01
+FEED_URLS = $$($(BIN)/python -c 'from tests.rebuild.feed import START_URLS; print(" ".join(START_URLS))')
+REPLAY := -s 'CASSETTE_PATH=cassettes/%(name)s/crawl.yaml' -s CASSETTE_RECORD_MODE=none -a since=$(CASSETTE_SINCE)
 # How far back `make record` follows list pages when re-recording the site cassettes live.
 SINCE ?= $(shell date -d '3 days ago' +%F)
 
@@ -17,12 +23,11 @@ $(INSTALLED): pyproject.toml
 	touch $@
 
 crawl: $(INSTALLED)
-	for spider in $(SPIDERS); do $(BIN)/scrapy crawl $$spider || exit 1; done
+	for spider in $(SOURCES); do $(BIN)/scrapy crawl $$spider || exit 1; done
 
 demo: $(INSTALLED)
-	for spider in $(SPIDERS); do \
-	  $(BIN)/scrapy crawl $$spider -s 'CASSETTE_PATH=cassettes/%(name)s/crawl.yaml' -s CASSETTE_RECORD_MODE=none || exit 1; \
-	done
+	for spider in $(SOURCES); do $(BIN)/scrapy crawl $$spider $(REPLAY) || exit 1; done
+	$(BIN)/scrapy crawl feed -a url="$(FEED_URLS)" $(REPLAY)
 	@ls -l feeds/*/
 
 test: $(INSTALLED)
@@ -33,7 +38,7 @@ test: $(INSTALLED)
 
 # Re-record every site cassette from the live sites (needs network access).
 record: $(INSTALLED)
-	for spider in $(SPIDERS); do \
+	for spider in $(SOURCES); do \
 	  $(BIN)/scrapy crawl $$spider -a since=$(SINCE) -s DEFAULT_FEEDS='{}' \
 	    -s 'CASSETTE_PATH=cassettes/%(name)s/crawl.yaml' -s CASSETTE_RECORD_MODE=all || exit 1; \
 	done

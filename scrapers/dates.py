@@ -50,3 +50,18 @@ def parse_feed_date(text: str | None, tz: tzinfo) -> datetime | None:
 def isoformat(moment: datetime, tz: tzinfo) -> str:
     """``2024-11-13T10:06:21+08:00``: seconds precision, in the site's timezone."""
     return moment.astimezone(tz).isoformat(timespec="seconds")
+
+
+_MONTH_DAY_YEAR = re.compile(r"\b([A-Z][a-z]{2,8})\.?\s+(\d{1,2}),\s*(\d{4})\b")
+
+
+def parse_month_day_year(text: str | None, tz: tzinfo) -> datetime | None:
+    """The first English ``Jun 19, 2025`` or ``June 19, 2025`` in ``text``, as midnight in ``tz``."""
+    for match in _MONTH_DAY_YEAR.finditer(text or ""):
+        month, day, year = match.groups()
+        try:
+            # Every English month name, and the "Sept" some sites write, starts with its abbreviation.
+            return datetime.strptime(f"{month[:3]} {day} {year}", "%b %d %Y").replace(tzinfo=tz)
+        except ValueError:
+            continue
+    return None

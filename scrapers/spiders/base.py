@@ -10,17 +10,21 @@ from __future__ import annotations
 
 import json
 import logging
+import re
+import struct
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, tzinfo
 from typing import Any, ClassVar
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from parsel import Selector
-from scrapy.http import Response, TextResponse
+from scrapy.http import Response
 from scrapy.settings import BaseSettings
 from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.gz import gunzip
+from scrapy.utils.sitemap import sitemap_urls_from_robots
 from twisted.python.failure import Failure
 from w3lib.encoding import http_content_type_encoding
 
@@ -60,6 +64,8 @@ class PageFields:
     keywords: list[str] = field(default_factory=list)
     section: str | None = None
     is_based_on: str | None = None
+    # The page's own language, for spiders that crawl sites of any language.
+    language: str | None = None
 
 
 def failure_reason(failure: Failure) -> str:
@@ -79,14 +85,20 @@ def failed_url(failure: Failure) -> str:
 class NewsSpider(scrapy.Spider):
     """Shared discovery and article handling. Subclasses set the class attributes and hooks."""
 
-    language: ClassVar[str]
+    # None when the spider crawls sites of any language; parse_page then reads the page's own.
+    language: ClassVar[str | None]
     timezone: ClassVar[tzinfo]
     feed_urls: tuple[str, ...] = ()
     list_urls: tuple[str, ...] = ()
+    # Sitemaps, sitemap indexes, or robots.txt files that name them. They reach back through the
+    # whole archive, so they are read only to backfill, when ``-a since`` is given.
+    sitemap_urls: tuple[str, ...] = ()
     # CSS selectors for chrome inside the article container, removed before extraction.
     chrome_selectors: ClassVar[tuple[str, ...]] = ()
     # Regular expressions for whole body lines that are chrome; ChromeStripPipeline removes them.
     chrome_lines: ClassVar[tuple[str, ...]] = ()
+    # Regular expressions for a body line where the article has ended: it and all after it go.
+    chrome_tail_lines: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, *args: Any, since: str | None = None, limit: str | int | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -123,6 +135,10 @@ class NewsSpider(scrapy.Spider):
             yield scrapy.Request(url, callback=self.parse_feed, errback=self.start_failed)
         for url in self.list_urls:
             yield scrapy.Request(url, callback=self.parse_list, errback=self.start_failed)
+        if self.since is None:
+            return
+        for url in self.sitemap_urls:
+            yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.start_failed)
 
     def start_failed(self, failure: Failure) -> None:
         reason = failure_reason(failure)
@@ -137,17 +153,36 @@ class NewsSpider(scrapy.Spider):
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
         """RSS 2.0 or Atom: each entry becomes a ``Listing`` and, if wanted, an article request."""
-        if not isinstance(response, TextResponse) or not response.body.strip():
-            logger.warning("Feed %s is empty", response.url)
-            self._inc("feed/empty")
-            return
+        selector = self.xml_document(response, "feed")
+        if selector is not None:
+            yield from self.follow_feed(response, selector)
+
+    def xml_document(self, response: Response, kind: str) -> Selector | None:
+        """The response as an XML document without namespaces; an empty or unparsable ``kind``
+        (feed, sitemap) is logged and counted, and gives None."""
+        body = response.body
+        if body[:2] == b"\x1f\x8b":
+            # A .xml.gz file served as such is still compressed: Content-Encoding did not apply.
+            try:
+                body = gunzip(body, max_size=self.settings.getint("DOWNLOAD_MAXSIZE"))
+            except (OSError, EOFError, struct.error, ValueError) as error:  # ValueError: over DOWNLOAD_MAXSIZE
+                logger.warning("%s %s is not valid gzip: %s", kind.capitalize(), response.url, error)
+                self._inc(f"{kind}/invalid")
+                return None
+        if not body.strip():
+            logger.warning("%s %s is empty", kind.capitalize(), response.url)
+            self._inc(f"{kind}/empty")
+            return None
         try:
-            selector = Selector(text=response.text, type="xml")
+            selector = Selector(body=body, type="xml")
         except (ValueError, TypeError) as error:
-            logger.warning("Feed %s is not XML: %s", response.url, error)
-            self._inc("feed/invalid")
-            return
+            logger.warning("%s %s is not XML: %s", kind.capitalize(), response.url, error)
+            self._inc(f"{kind}/invalid")
+            return None
         selector.remove_namespaces()
+        return selector
+
+    def follow_feed(self, response: Response, selector: Selector) -> Iterator[scrapy.Request]:
         entries = selector.xpath("//item | //entry")
         if not entries:
             is_feed = selector.xpath("/rss | /feed | /RDF")
@@ -156,8 +191,11 @@ class NewsSpider(scrapy.Spider):
             return
         self._inc("feed/entries", len(entries))
         for entry in entries:
+            # Atom entries also link their comments and edit URLs; the article is rel=alternate.
             link = (
-                entry.xpath("link/@href").get() or entry.xpath("link/text()").get() or entry.xpath("guid/text()").get()
+                entry.xpath('link[@rel="alternate" or not(@rel)]/@href').get()
+                or entry.xpath("link/text()").get()
+                or entry.xpath('guid[not(@isPermaLink="false")]/text()').get()
             )
             if not link:
                 continue
@@ -170,13 +208,62 @@ class NewsSpider(scrapy.Spider):
                         self.timezone,
                     ),
                     authors=tuple(
-                        name.strip()
+                        author_name(name)
                         for name in entry.xpath("author/name/text() | author/text() | creator/text()").getall()
                         if name.strip()
                     ),
                     section=_clean(entry.xpath("category/text()").get()),
                 )
             )
+
+    def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
+        """A robots.txt (its ``Sitemap:`` lines), a sitemap index (its sitemaps) or a sitemap
+        (its URLs, with Google News titles and dates when it is a news sitemap)."""
+        if urlsplit(response.url).path == "/robots.txt":
+            urls = list(sitemap_urls_from_robots(response.body, base_url=response.url))
+            if not urls:
+                logger.warning("%s names no sitemap", response.url)
+                self._inc("sitemap/none_in_robots")
+            for url in urls:
+                yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.start_failed)
+            return
+        selector = self.xml_document(response, "sitemap")
+        if selector is not None:
+            yield from self.follow_sitemap(response, selector)
+
+    def follow_sitemap(self, response: Response, selector: Selector) -> Iterator[scrapy.Request]:
+        root = selector.xpath("name(/*)").get()
+        if root == "sitemapindex":
+            for entry in selector.xpath("/sitemapindex/sitemap"):
+                loc = entry.xpath("normalize-space(loc)").get()
+                if loc and not self._modified_before_since(entry):
+                    yield scrapy.Request(response.urljoin(loc), callback=self.parse_sitemap, errback=self.start_failed)
+            return
+        if root != "urlset":
+            logger.warning("Sitemap %s is neither a urlset nor a sitemap index", response.url)
+            self._inc("sitemap/invalid")
+            return
+        entries = selector.xpath("/urlset/url")
+        self._inc("sitemap/entries", len(entries))
+        for entry in entries:
+            loc = entry.xpath("normalize-space(loc)").get()
+            if not loc:
+                continue
+            if self._modified_before_since(entry):
+                self._inc("discovery/before_since")
+                continue
+            yield from self.follow_article(
+                Listing(
+                    url=response.urljoin(loc),
+                    headline=_clean(entry.xpath("news/title/text()").get()),
+                    published=parse_feed_date(entry.xpath("news/publication_date/text()").get(), self.timezone),
+                )
+            )
+
+    def _modified_before_since(self, entry: Selector) -> bool:
+        # Nothing last modified before ``since`` can have been published after it.
+        modified = parse_feed_date(entry.xpath("lastmod/text()").get(), self.timezone)
+        return modified is not None and self.is_before_since(modified)
 
     def follow_article(self, listing: Listing) -> Iterator[scrapy.Request]:
         """An article request for ``listing`` unless it is off-site, too old, already
@@ -287,7 +374,7 @@ class NewsSpider(scrapy.Spider):
             authors=[{"name": name} for name in authors],
             datePublished=isoformat(published, self.timezone) if published else None,
             dateModified=isoformat(fields.modified, self.timezone) if fields.modified else None,
-            inLanguage=self.language,
+            inLanguage=fields.language or self.language,
             mainImage={"url": urljoin(response.url, image)} if image else None,
             keywords=fields.keywords or metadata.tags,
             articleSection=fields.section or listing.section,
@@ -303,6 +390,12 @@ class NewsSpider(scrapy.Spider):
 
 def _clean(text: str | None) -> str | None:
     return " ".join(text.split()) if text and text.strip() else None
+
+
+def author_name(text: str) -> str:
+    """An RSS author without its e-mail address: ``info@example.com (Jane Doe)`` is Jane Doe."""
+    match = re.fullmatch(r"\s*\S+@\S+\s*\((.+)\)\s*", text)
+    return (match[1] if match else text).strip()
 
 
 def first_text(page: Selector, css: str) -> str | None:

@@ -9,11 +9,19 @@ from types import ModuleType
 from scrapy.crawler import CrawlerProcess
 from scrapy.utils.project import get_project_settings
 
-from tests.rebuild import anquanke, cnbeta
+from tests.rebuild import anquanke, cnbeta, feed, securityonline, thehackernews
 from tests.rebuild.mirror import MirrorServer, Site
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCES: dict[str, ModuleType] = {"cnbeta": cnbeta, "anquanke": anquanke}
+SOURCES: dict[str, ModuleType] = {
+    "cnbeta": cnbeta,
+    "anquanke": anquanke,
+    "thehackernews": thehackernews,
+    "securityonline": securityonline,
+    "feed": feed,
+}
+# Spider arguments besides since, for spiders that need them.
+ARGUMENTS: dict[str, dict[str, str]] = {"feed": {"url": " ".join(feed.START_URLS)}}
 # Far enough back that list pagination reaches every archived article.
 SINCE = "2000-01-01"
 
@@ -58,7 +66,7 @@ def main() -> None:
             folder = ROOT / "cassettes" / name
             folder.mkdir(parents=True, exist_ok=True)
             (folder / "crawl.yaml").unlink(missing_ok=True)
-            process.crawl(name, since=SINCE)
+            process.crawl(name, since=SINCE, **ARGUMENTS.get(name, {}))
             write_readme(name, sites[name], SOURCES[name].NOTES, folder)
         process.start()
 

@@ -30,7 +30,11 @@ def read_archived(path: Path) -> Archived:
     match = re.match(r"^---\n(.*?)\n---\n", text, re.DOTALL)
     if not match:
         raise ValueError(f"{path}: no front matter")
-    front = yaml.safe_load(match[1])
+    try:
+        front = yaml.safe_load(match[1])
+    except yaml.YAMLError:
+        # Some dumps write titles with ": " in them unquoted; each line is still "key: value".
+        front = dict(line.split(": ", 1) for line in match[1].splitlines() if ": " in line)
     return Archived(path, front, text[match.end() :])
 
 
@@ -47,3 +51,14 @@ def anquanke_files() -> list[Path]:
         + sorted((sites / "anquanke-translations").glob("*.md"))
         + [SHARED / "seeds" / "002_0b40a3fbf5ad261a.txt"]
     )
+
+
+def plain_text(markdown_line: str) -> str:
+    """The text a reader sees in one line of a Markdown dump: no link targets, images or emphasis."""
+    text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", markdown_line)
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"^\s*(?:[*+-]|\d+\.)\s+", "", text)  # list markers
+    text = re.sub(r"^(?:#+|>)\s*", "", text)  # headings and block quotes
+    # Emphasis markers go; escaped characters stay as themselves.
+    text = re.sub(r"(?<!\\)\*", "", text).replace("\\_", "_").replace("\\*", "*")
+    return " ".join(text.split())
