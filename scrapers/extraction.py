@@ -192,3 +192,14 @@ def _meta_author(html: str) -> str | None:
         if name and not name.startswith(("http://", "https://")):
             return name
     return None
+
+
+def detect_language(text: str) -> str | None:
+    """The ISO 639-1 code of the language ``text`` is written in, for pages that do not say."""
+    if not text.strip():
+        return None
+    # Imported on first use: loading its model takes most of a second, and most pages declare.
+    import py3langid
+
+    language, _ = py3langid.classify(text[:2000])
+    return str(language)

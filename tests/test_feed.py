@@ -55,6 +55,8 @@ async def test_language_and_news_sitemap_fields(replay: Replay) -> None:
     assert nytimes["inLanguage"] == "en"
     assert nytimes["datePublished"] == "2019-11-18T05:00:00+00:00"
     assert nytimes["authors"] == [{"name": "Ana Swanson"}]
+    # 163.com pages do not declare a language; their text is identified as Chinese.
+    assert result.item("EOL62R9L0001899N")["inLanguage"] == "zh"
     thepaper = result.item("newsDetail_forward_4506347")
     assert thepaper["inLanguage"] == "zh"
     # news:title and news:publication_date from the Google News sitemap.

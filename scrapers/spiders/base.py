@@ -30,7 +30,14 @@ from w3lib.encoding import http_content_type_encoding
 
 from scrapers.attribution import original_url, text_with_links
 from scrapers.dates import isoformat, parse_feed_date
-from scrapers.extraction import container_text, decode_html, extract_metadata, extract_text, looks_binary
+from scrapers.extraction import (
+    container_text,
+    decode_html,
+    detect_language,
+    extract_metadata,
+    extract_text,
+    looks_binary,
+)
 from scrapers.items import Article
 from scrapers.urls import canonical_url
 
@@ -374,7 +381,7 @@ class NewsSpider(scrapy.Spider):
             authors=[{"name": name} for name in authors],
             datePublished=isoformat(published, self.timezone) if published else None,
             dateModified=isoformat(fields.modified, self.timezone) if fields.modified else None,
-            inLanguage=fields.language or self.language,
+            inLanguage=fields.language or self.language or detect_language(text),
             mainImage={"url": urljoin(response.url, image)} if image else None,
             keywords=fields.keywords or metadata.tags,
             articleSection=fields.section or listing.section,
