@@ -39,9 +39,10 @@ class LocalNewsSpider(NewsSpider):
     language = "zh"
     timezone = ZoneInfo("Asia/Shanghai")
 
-    def __init__(self, *args: Any, base: str, feeds: str = "/feed.xml", **kwargs: Any):
+    def __init__(self, *args: Any, base: str, feeds: str = "/feed.xml", sitemaps: str = "", **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.feed_urls = tuple(f"{base}{path}" for path in feeds.split(","))
+        self.feed_urls = tuple(f"{base}{path}" for path in feeds.split(",") if path)
+        self.sitemap_urls = tuple(f"{base}{path}" for path in sitemaps.split(",") if path)
 
     def article_url(self, url: str) -> str | None:
         return canonical_url(url) if re.match(r"^http://127\.0\.0\.1:\d+/(?:news|old)/\d+$", url) else None

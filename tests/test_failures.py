@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 
 import pytest
@@ -63,3 +64,63 @@ async def test_failures_are_counted_and_the_crawl_goes_on(tmp_path: Path) -> Non
     # The oversized page is cancelled by the downloader (DOWNLOAD_MAXSIZE) and counted as failed.
     oversized = {key: value for key, value in stats.items() if key.startswith("article/failed/") and "404" not in key}
     assert sum(oversized.values()) == 1, oversized
+
+
+def urlset(base: str, entries: list[tuple[str, str]]) -> bytes:
+    urls = "".join(f"<url><loc>{base}{path}</loc><lastmod>{day}</lastmod></url>" for path, day in entries)
+    return f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'.encode()
+
+
+@pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
+@pytest_twisted.ensureDeferred
+async def test_bad_sitemaps_are_counted_and_good_ones_followed(tmp_path: Path) -> None:
+    def pages(base: str) -> dict[str, Page]:
+        robots = "".join(
+            f"Sitemap: {base}{path}\n" for path in ("/sitemap.xml.gz", "/empty.xml", "/bad.xml.gz", "/page.xml")
+        )
+        return {
+            "/robots.txt": Page(200, "text/plain", robots.encode()),
+            # Served as a gzip file, not with Content-Encoding: the spider has to gunzip it.
+            "/sitemap.xml.gz": Page(
+                200,
+                "application/x-gzip",
+                gzip.compress(urlset(base, [("/news/1", "2025-03-01"), ("/news/2", "2024-12-31")])),
+            ),
+            "/empty.xml": Page(200, "application/xml", b""),
+            "/bad.xml.gz": Page(200, "application/x-gzip", b"\x1f\x8b" + b"not gzip at all"),
+            "/page.xml": Page(200, UTF8, b"<html><body>Not a sitemap</body></html>"),
+            "/news/1": Page(200, UTF8, article("正常文章", GOOD).encode()),
+        }
+
+    server, base = serve(pages)
+    with server:
+        result = await crawl(
+            LocalNewsSpider, tmp_path, {}, base=base, feeds="", sitemaps="/robots.txt", since="2025-01-01"
+        )
+
+    assert [item["url"] for item in result.items] == [f"{base}/news/1"]
+    stats = result.stats
+    assert stats["sitemap/entries"] == 2
+    assert stats["discovery/before_since"] == 1  # /news/2, last modified before since, is not fetched
+    assert f"{base}/news/2" not in result.fetched
+    assert stats["sitemap/empty"] == 1
+    assert stats["sitemap/invalid"] == 2  # the bad gzip and the HTML page
+    assert stats["finish_reason"] == "finished"
+
+
+@pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
+@pytest_twisted.ensureDeferred
+async def test_without_since_sitemaps_are_not_read(tmp_path: Path) -> None:
+    server, base = serve(
+        lambda base: {
+            "/feed.xml": Page(200, "application/rss+xml", rss(base, ["/news/1"])),
+            "/sitemap.xml": Page(200, "application/xml", urlset(base, [("/news/2", "2025-03-01")])),
+            "/news/1": Page(200, UTF8, article("正常文章", GOOD).encode()),
+            "/news/2": Page(200, UTF8, article("旧文章", GOOD).encode()),
+        }
+    )
+    with server:
+        result = await crawl(LocalNewsSpider, tmp_path, {}, base=base, sitemaps="/sitemap.xml")
+
+    assert [item["url"] for item in result.items] == [f"{base}/news/1"]
+    assert f"{base}/sitemap.xml" not in result.fetched

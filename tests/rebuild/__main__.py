@@ -30,13 +30,14 @@ def write_readme(name: str, site: Site, notes: str, folder: Path) -> None:
     rows = "\n".join(f"| {page} | `{source}` |" for page, source in sorted(site.provenance.items()))
     (folder / "README.md").write_text(
         f"# `{name}` cassettes\n\n"
-        f"`crawl.yaml` holds a whole `{name}` crawl (`-a since={SINCE}`, so every list page is in it). It was\n"
-        "recorded by `python -m tests.rebuild` through `scrapers.cassette.CassetteMiddleware` from a local\n"
-        "mirror that serves pages rebuilt from the archived copies in `../shared` (paths below are relative\n"
-        "to it). Re-record against the live site with `make record` when online.\n\n"
+        f"`crawl.yaml` holds a whole `{name}` crawl (`-a since={SINCE}`, so every list page and sitemap is\n"
+        "in it). It was recorded by `python -m tests.rebuild` through `scrapers.cassette.CassetteMiddleware`\n"
+        "from a local mirror that serves pages made from the copies in `../shared` (paths below are\n"
+        "relative to it). Re-recording against the live sites is described in the project README\n"
+        "(Cassettes and tests).\n\n"
         f"## How the pages were rebuilt\n\n{notes}\n"
         "## Which archived copy each page came from\n\n"
-        "Article pages are listed below; the feed and list pages list the same articles.\n\n"
+        "Article pages are listed below; the feeds, list pages and sitemaps list the same articles.\n\n"
         "| page | archived copy |\n|---|---|\n"
         f"{rows}\n",
         encoding="utf-8",
