@@ -10,6 +10,7 @@ import pytest_twisted
 
 from tests.crawling import crawl
 from tests.localsite import UTF8, LocalNewsSpider, article, rss, serve
+from tests.rebuild.archive import urlset
 from tests.rebuild.mirror import Page
 
 GOOD = [
@@ -66,11 +67,6 @@ async def test_failures_are_counted_and_the_crawl_goes_on(tmp_path: Path) -> Non
     assert sum(oversized.values()) == 1, oversized
 
 
-def urlset(base: str, entries: list[tuple[str, str]]) -> bytes:
-    urls = "".join(f"<url><loc>{base}{path}</loc><lastmod>{day}</lastmod></url>" for path, day in entries)
-    return f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'.encode()
-
-
 @pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
 @pytest_twisted.ensureDeferred
 async def test_bad_sitemaps_are_counted_and_good_ones_followed(tmp_path: Path) -> None:
@@ -84,7 +80,7 @@ async def test_bad_sitemaps_are_counted_and_good_ones_followed(tmp_path: Path) -
             "/sitemap.xml.gz": Page(
                 200,
                 "application/x-gzip",
-                gzip.compress(urlset(base, [("/news/1", "2025-03-01"), ("/news/2", "2024-12-31")])),
+                gzip.compress(urlset([(f"{base}/news/1", "2025-03-01"), (f"{base}/news/2", "2024-12-31")])),
             ),
             "/empty.xml": Page(200, "application/xml", b""),
             "/bad.xml.gz": Page(200, "application/x-gzip", b"\x1f\x8b" + b"not gzip at all"),
@@ -114,7 +110,7 @@ async def test_without_since_sitemaps_are_not_read(tmp_path: Path) -> None:
     server, base = serve(
         lambda base: {
             "/feed.xml": Page(200, "application/rss+xml", rss(base, ["/news/1"])),
-            "/sitemap.xml": Page(200, "application/xml", urlset(base, [("/news/2", "2025-03-01")])),
+            "/sitemap.xml": Page(200, "application/xml", urlset([(f"{base}/news/2", "2025-03-01")])),
             "/news/1": Page(200, UTF8, article("正常文章", GOOD).encode()),
             "/news/2": Page(200, UTF8, article("旧文章", GOOD).encode()),
         }

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 import markdown
 
-from tests.rebuild.archive import Archived, anquanke_files, read_archived
+from tests.rebuild.archive import Archived, TruncatedDumpError, anquanke_files, find_line, read_archived
 from tests.rebuild.mirror import Page, Site
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -27,38 +27,26 @@ HTML = "text/html; charset=UTF-8"
 _EXTENSIONS = ["fenced_code", "tables", "sane_lists"]
 
 
-class TruncatedDumpError(ValueError):
-    """A dump cut off before the page's closing chrome; it cannot be rebuilt faithfully."""
-
-
 def _html(lines: list[str]) -> str:
     rendered = markdown.markdown("\n".join(lines), extensions=_EXTENSIONS)
     # Anquanke lazy-loads body images: the real address sits in data-original, with no src.
     return re.sub(r'<img alt="([^"]*)" src="([^"]*)"\s*/?>', r'<img alt="\1" data-original="\2">', rendered)
 
 
-def _index(lines: list[str], pattern: str, start: int = 0) -> int:
-    regex = re.compile(pattern)
-    for number in range(start, len(lines)):
-        if regex.search(lines[number]):
-            return number
-    raise TruncatedDumpError(pattern)
-
-
 def regions(item: Archived) -> dict[str, list[str]]:
     lines = item.content.strip("\n").splitlines()
-    views = _index(lines, r"^阅读量")
+    views = find_line(lines, r"^阅读量")
     title = max(n for n in range(views) if lines[n].startswith("# "))
-    published = _index(lines, r"^发布时间", views)
-    statement = _index(lines, r"^##### 译文声明", published)
-    statement_end = _index(lines, r"^译文仅供参考", statement)
-    business = _index(lines, r"^商务合作，文章发布请联系", statement_end)
-    share = _index(lines, r"^分享到", business)
-    comments = _index(lines, r"^## 发表评论", share)
-    author = _index(lines, r"^\[[^\]]+\]\(/member\.html\?memberId=\d+\)$", comments)
-    author_start = _index(lines, r"^\[!\[\]\(", comments)
-    their = _index(lines, r"^### TA的文章", author)
-    toc = _index(lines, r"^文章目录$", their)
+    published = find_line(lines, r"^发布时间", views)
+    statement = find_line(lines, r"^##### 译文声明", published)
+    statement_end = find_line(lines, r"^译文仅供参考", statement)
+    business = find_line(lines, r"^商务合作，文章发布请联系", statement_end)
+    share = find_line(lines, r"^分享到", business)
+    comments = find_line(lines, r"^## 发表评论", share)
+    author = find_line(lines, r"^\[[^\]]+\]\(/member\.html\?memberId=\d+\)$", comments)
+    author_start = find_line(lines, r"^\[!\[\]\(", comments)
+    their = find_line(lines, r"^### TA的文章", author)
+    toc = find_line(lines, r"^文章目录$", their)
     return {
         "title": [lines[title][2:].strip()],
         "nav": lines[1:title],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from html import escape
 from pathlib import Path
 
 import yaml
@@ -62,3 +63,33 @@ def plain_text(markdown_line: str) -> str:
     # Emphasis markers go; escaped characters stay as themselves.
     text = re.sub(r"(?<!\\)\*", "", text).replace("\\_", "_").replace("\\*", "*")
     return " ".join(text.split())
+
+
+class TruncatedDumpError(ValueError):
+    """A dump lacks a text that opens one of its page's regions: the archive cut it off before it."""
+
+
+def find_line(lines: list[str], pattern: str, start: int = 0) -> int:
+    """The number of the first line from ``start`` on that matches ``pattern``."""
+    regex = re.compile(pattern)
+    for number in range(start, len(lines)):
+        if regex.search(lines[number]):
+            return number
+    raise TruncatedDumpError(pattern)
+
+
+def sitemap_index(locations: list[str]) -> bytes:
+    sitemaps = "\n".join(f"<sitemap><loc>{escape(location)}</loc></sitemap>" for location in locations)
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{sitemaps}\n</sitemapindex>\n'
+    ).encode()
+
+
+def urlset(entries: list[tuple[str, str]]) -> bytes:
+    """A sitemap of (URL, lastmod) entries."""
+    urls = "\n".join(f"<url><loc>{escape(url)}</loc><lastmod>{modified}</lastmod></url>" for url, modified in entries)
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{urls}\n</urlset>\n'
+    ).encode()

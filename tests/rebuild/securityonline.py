@@ -17,30 +17,28 @@ from html import escape
 
 import markdown
 
-from tests.rebuild.archive import SHARED, Archived, read_archived
+from tests.rebuild.archive import (
+    SHARED,
+    Archived,
+    TruncatedDumpError,
+    find_line,
+    read_archived,
+    sitemap_index,
+    urlset,
+)
 from tests.rebuild.mirror import Page, Site
 
 HTML = "text/html; charset=UTF-8"
 XML = "application/rss+xml; charset=UTF-8"
 # The feed holds the site's latest posts: the newest archived ones. The sitemap has them all.
 FEED_SIZE = 4
+SITEMAP = "https://securityonline.info/wp-sitemap-posts-post-1.xml"
+SITEMAP_TYPE = "application/xml; charset=UTF-8"
 _EXTENSIONS = ["fenced_code", "tables", "sane_lists"]
-
-
-class RegionMissingError(ValueError):
-    pass
 
 
 def _html(lines: list[str]) -> str:
     return markdown.markdown("\n".join(lines), extensions=_EXTENSIONS)
-
-
-def _index(lines: list[str], pattern: str, start: int = 0) -> int:
-    regex = re.compile(pattern)
-    for number in range(start, len(lines)):
-        if regex.search(lines[number]):
-            return number
-    raise RegionMissingError(pattern)
 
 
 def files() -> list[Archived]:
@@ -49,16 +47,16 @@ def files() -> list[Archived]:
 
 def regions(item: Archived) -> dict[str, list[str]]:
     lines = item.content.strip("\n").splitlines()
-    skip = _index(lines, r"^\[Skip to content\]")
-    title = _index(lines, r"^# ", skip)
-    crumbs = _index(lines, r"^\* \[Home\]\(https://securityonline\.info/\)$", skip)
-    byline = _index(lines, r"gravatar\.com/avatar", title)
-    date = _index(lines, r"^[A-Z][a-z]+ \d{1,2}, \d{4}$", byline)
-    image = _index(lines, r"^!\[", date)
-    related = _index(lines, r"^### Related Posts:", image)
-    tags = _index(lines, r"^Tags: ", related)
-    navigation = _index(lines, r"^## Post navigation", tags)
-    reply = _index(lines, r"^### Leave a Reply", navigation)
+    skip = find_line(lines, r"^\[Skip to content\]")
+    title = find_line(lines, r"^# ", skip)
+    crumbs = find_line(lines, r"^\* \[Home\]\(https://securityonline\.info/\)$", skip)
+    byline = find_line(lines, r"gravatar\.com/avatar", title)
+    date = find_line(lines, r"^[A-Z][a-z]+ \d{1,2}, \d{4}$", byline)
+    image = find_line(lines, r"^!\[", date)
+    related = find_line(lines, r"^### Related Posts:", image)
+    tags = find_line(lines, r"^Tags: ", related)
+    navigation = find_line(lines, r"^## Post navigation", tags)
+    reply = find_line(lines, r"^### Leave a Reply", navigation)
     return {
         "top": lines[skip + 1 : crumbs],
         "crumbs": lines[crumbs:title],
@@ -82,7 +80,7 @@ def published(item: Archived) -> datetime:
 def author(item: Archived) -> tuple[str, str]:
     match = re.search(r"\) ([^\]]+)\]\((https://securityonline\.info/author/[^)]+)\)", regions(item)["byline"][0])
     if not match:
-        raise RegionMissingError("author link")
+        raise TruncatedDumpError("author link")
     return match[1], match[2]
 
 
@@ -183,35 +181,13 @@ Sitemap: https://securityonline.info/wp-sitemap.xml
 """
 
 
-def sitemap_index() -> bytes:
-    return b"""<?xml version="1.0" encoding="UTF-8"?>
-<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
-<sitemap><loc>https://securityonline.info/wp-sitemap-posts-post-1.xml</loc></sitemap>
-</sitemapindex>
-"""
-
-
-def sitemap(articles: list[Archived]) -> bytes:
-    urls = "\n".join(
-        f"<url><loc>{escape(str(a.front['url']))}</loc><lastmod>{published(a).isoformat()}</lastmod></url>"
-        for a in articles
-    )
-    return f"""<?xml version="1.0" encoding="UTF-8"?>
-<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
-{urls}
-</urlset>
-""".encode()
-
-
 def site() -> Site:
     articles = sorted(files(), key=published, reverse=True)
     pages = {
         "https://securityonline.info/feed/": Page(200, XML, rss(articles)),
         "https://securityonline.info/robots.txt": Page(200, "text/plain; charset=utf-8", ROBOTS),
-        "https://securityonline.info/wp-sitemap.xml": Page(200, "application/xml; charset=UTF-8", sitemap_index()),
-        "https://securityonline.info/wp-sitemap-posts-post-1.xml": Page(
-            200, "application/xml; charset=UTF-8", sitemap(articles)
-        ),
+        "https://securityonline.info/wp-sitemap.xml": Page(200, SITEMAP_TYPE, sitemap_index([SITEMAP])),
+        SITEMAP: Page(200, SITEMAP_TYPE, urlset([(str(a.front["url"]), published(a).isoformat()) for a in articles])),
     }
     for item in articles:
         pages[str(item.front["url"])] = Page(200, HTML, article_page(item), compress=True)

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 import markdown
 
-from tests.rebuild.archive import SHARED, Archived, read_archived
+from tests.rebuild.archive import SHARED, Archived, read_archived, sitemap_index, urlset
 from tests.rebuild.mirror import Page, Site
 
 # The feed's +05:30; the page shows only the date, so each article is dated midnight there.
@@ -29,6 +29,7 @@ HTML = "text/html; charset=UTF-8"
 XML = "text/xml; charset=UTF-8"
 # FeedBurner serves the latest posts only: the newest archived articles. The sitemap has them all.
 FEED_SIZE = 5
+SITEMAP = "https://thehackernews.com/sitemap.xml?page=1"
 # Bylines glue the author to the first label ("Ravie LakshmananLinux / Vulnerability"): these are
 # the authors the dumps name, so the two can be told apart.
 AUTHORS = ("Ravie Lakshmanan", "Swati Khandelwal", "The Hacker News")
@@ -193,26 +194,6 @@ def rss(articles: list[Archived]) -> bytes:
 """.encode()
 
 
-def sitemap_index() -> bytes:
-    return b"""<?xml version="1.0" encoding="UTF-8"?>
-<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
-<sitemap><loc>https://thehackernews.com/sitemap.xml?page=1</loc></sitemap>
-</sitemapindex>
-"""
-
-
-def sitemap(articles: list[Archived]) -> bytes:
-    urls = "\n".join(
-        f"<url><loc>{escape(str(a.front['url']))}</loc><lastmod>{published(a).date().isoformat()}</lastmod></url>"
-        for a in articles
-    )
-    return f"""<?xml version="1.0" encoding="UTF-8"?>
-<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
-{urls}
-</urlset>
-""".encode()
-
-
 ROBOTS = b"""User-agent: Mediapartners-Google
 Disallow:
 
@@ -229,8 +210,8 @@ def site() -> Site:
     pages = {
         "https://feeds.feedburner.com/TheHackersNews": Page(200, XML, rss(articles)),
         "https://thehackernews.com/robots.txt": Page(200, "text/plain; charset=UTF-8", ROBOTS),
-        "https://thehackernews.com/sitemap.xml": Page(200, XML, sitemap_index()),
-        "https://thehackernews.com/sitemap.xml?page=1": Page(200, XML, sitemap(articles)),
+        "https://thehackernews.com/sitemap.xml": Page(200, XML, sitemap_index([SITEMAP])),
+        SITEMAP: Page(200, XML, urlset([(str(a.front["url"]), published(a).date().isoformat()) for a in articles])),
     }
     provenance = {}
     for item in articles:
