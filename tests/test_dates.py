@@ -1,10 +1,11 @@
 from __future__ import annotations
 
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from scrapers.dates import isoformat, parse_feed_date, parse_local
+from scrapers.dates import isoformat, parse_feed_date, parse_local, parse_month_day_year
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -36,3 +37,12 @@ def test_no_date() -> None:
     assert parse_local(None, SHANGHAI) is None
     assert parse_feed_date("", SHANGHAI) is None
     assert parse_local("2025-02-30 10:00", SHANGHAI) is None
+
+
+def test_english_month_day_year() -> None:
+    assert parse_month_day_year("**Jun 19, 2025**Ravie Lakshmanan", SHANGHAI) == datetime(2025, 6, 19, tzinfo=SHANGHAI)
+    assert parse_month_day_year("Ravie Lakshmanan Oct 02, 2026", SHANGHAI) == datetime(2026, 10, 2, tzinfo=SHANGHAI)
+    assert parse_month_day_year("September 30, 2024", SHANGHAI) == datetime(2024, 9, 30, tzinfo=SHANGHAI)
+    assert parse_month_day_year("Sept. 4, 2026", SHANGHAI) == datetime(2026, 9, 4, tzinfo=SHANGHAI)
+    assert parse_month_day_year("Ravie Lakshmanan", SHANGHAI) is None
+    assert parse_month_day_year("Foo 31, 2024", SHANGHAI) is None

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 import pytest_twisted
+from scrapy.http import XmlResponse
+from scrapy.utils.test import get_crawler
 
 from scrapers.spiders.feed import FeedSpider
 from tests.conftest import Replay
@@ -90,3 +92,25 @@ def test_allowed_domains_come_from_the_urls() -> None:
 def test_a_missing_or_bad_url_is_refused(url: str | None) -> None:
     with pytest.raises(ValueError, match=r"(?i)url"):
         FeedSpider(url=url)
+
+
+def test_feed_entries_link_their_articles() -> None:
+    rss = b"""<?xml version="1.0"?><rss version="2.0" xmlns:feedburner="http://rssnamespace.org/feedburner/ext/1.0">
+    <channel><item><title>Via FeedBurner</title>
+    <link>https://feeds.feedburner.com/~r/Example/~3/abc/</link>
+    <feedburner:origLink>https://example.com/2026/10/one.html</feedburner:origLink>
+    <author>info@example.com (Jane Doe)</author><pubDate>Sat, 30 May 2026 12:11:26 +0530</pubDate></item>
+    <item><title>Guid only</title><guid isPermaLink="false">tag:blogger.com,1999:post-1</guid></item>
+    <item><title>Permalink guid</title><guid>https://example.com/2026/10/two.html</guid></item>
+    </channel></rss>"""
+    crawler = get_crawler(FeedSpider, {"ROBOTSTXT_OBEY": False})
+    spider = FeedSpider.from_crawler(crawler, url="https://example.com/feed.xml")
+    requests = list(spider.parse_feed(XmlResponse("https://example.com/feed.xml", body=rss)))
+
+    assert [request.url for request in requests] == [
+        "https://example.com/2026/10/one.html",
+        "https://example.com/2026/10/two.html",
+    ]
+    listing = requests[0].cb_kwargs["listing"]
+    assert listing.authors == ("Jane Doe",)
+    assert listing.published.isoformat() == "2026-05-30T12:11:26+05:30"

@@ -12,6 +12,7 @@ from pipelines.chrome import ChromeStripPipeline
 from pipelines.validate import ValidatePipeline, text_length
 from scrapers.items import Article
 from scrapers.spiders.anquanke import AnquankeSpider
+from scrapers.spiders.securityonline import SecurityOnlineSpider
 
 BODY = (
     "熟悉内情的消息人士告诉《The Information》，OpenAI 即将推出的人工智能模型的性能提升幅度小于其前辈。\n"
@@ -76,6 +77,24 @@ def test_chrome_strip_removes_declared_lines_only() -> None:
     item = stage.process_item(article(articleBody=body))
     assert ItemAdapter(item)["articleBody"] == "\n".join(body.splitlines()[:3])
     assert crawler.stats.get_value("chrome/lines_removed") == 2
+
+
+def test_chrome_strip_cuts_the_body_at_a_tail_line() -> None:
+    crawler = get_crawler(SecurityOnlineSpider)
+    crawler.spider = crawler._create_spider()
+    stage = ChromeStripPipeline.from_crawler(crawler)
+    stage.open_spider()
+    text = "Researchers found Related Posts: in the middle of a sentence, which is not a tail."
+    body = f"{text}\nThe study warns.\nRelated Posts:\nEV Fast Chargers Vulnerable\nRate this post"
+
+    item = stage.process_item(article(articleBody=body))
+    assert ItemAdapter(item)["articleBody"] == f"{text}\nThe study warns."
+    assert crawler.stats.get_value("chrome/tails_cut") == 1
+    assert crawler.stats.get_value("chrome/lines_removed") == 3
+
+    # A tail line first would leave nothing: it is not trusted, and nothing is cut.
+    only_tail = "Related Posts:\nThe whole article."
+    assert ItemAdapter(stage.process_item(article(articleBody=only_tail)))["articleBody"] == only_tail
 
 
 def test_canonical_dedupe_keeps_the_first_copy() -> None:

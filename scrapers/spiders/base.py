@@ -199,8 +199,10 @@ class NewsSpider(scrapy.Spider):
         self._inc("feed/entries", len(entries))
         for entry in entries:
             # Atom entries also link their comments and edit URLs; the article is rel=alternate.
+            # FeedBurner may route <link> through its own redirect and keep the article in origLink.
             link = (
-                entry.xpath('link[@rel="alternate" or not(@rel)]/@href').get()
+                entry.xpath("origLink/text()").get()
+                or entry.xpath('link[@rel="alternate" or not(@rel)]/@href').get()
                 or entry.xpath("link/text()").get()
                 or entry.xpath('guid[not(@isPermaLink="false")]/text()').get()
             )
