@@ -31,7 +31,7 @@ class TheHackerNewsSpider(NewsSpider):
     chrome_selectors = (
         "script",
         "style",
-        ".separator",  # the hero image and its caption
+        ".separator",  # Blogger wraps every image in one; the first is the hero
         ".ad_two",
         ".note-b",
         'a[href*="thehackernews.uk"]',  # in-body banners for the site's own campaigns
