@@ -72,3 +72,18 @@ def original_url(lines: list[str]) -> str | None:
             if found_label == label:
                 return url
     return None
+
+
+_CREDITS = re.compile(
+    r"文章原作者\s*[:：]?\s*(?P<author>[^，,]+?)\s*[，,]\s*文章来源\s*[:：]\s*(?P<source>[^，,。\n]+)"
+)
+
+
+def translation_credits(lines: list[str]) -> tuple[str | None, str | None]:
+    """(original author, original source) from a credits line such as Anquanke's
+    "本文是翻译文章，文章原作者 Ddos，文章来源：securityonline"; (None, None) when there is none."""
+    for line in lines:
+        match = _CREDITS.search(line)
+        if match:
+            return match["author"].strip(), match["source"].strip()
+    return None, None

@@ -25,5 +25,8 @@ class Article:
     keywords: list[str] = field(default_factory=list)
     articleSection: str | None = None
     isBasedOn: str | None = None
+    # Who wrote the original, and where it ran, as a translation's credits name them.
+    originalAuthor: str | None = None
+    originalSource: str | None = None
     sourceSite: str | None = None
     dateDownloaded: str | None = None

@@ -97,6 +97,7 @@ async def test_translation_links_its_original(replay: Replay) -> None:
 
     assert item["headline"] == "新的Linux缺陷支持跨主要发行版通过AM和Udisk进行完全根访问"
     assert item["isBasedOn"] == "https://thehackernews.com/2025/06/new-linux-flaws-enable-full-root-access.html"
+    assert (item["originalAuthor"], item["originalSource"]) == ("Ravie Lakshmanan", "TheHackersNews")
     assert "CVE-2025-6018" in item["articleBody"]
 
 
@@ -113,22 +114,25 @@ async def test_original_articles_have_no_is_based_on(replay: Replay) -> None:
 
 @pytest.mark.vcr
 @pytest_twisted.ensureDeferred
-async def test_is_based_on_matches_every_archived_original(replay: Replay) -> None:
+async def test_attribution_matches_every_archived_original(replay: Replay) -> None:
     if not SHARED.is_dir():
         pytest.skip(f"{SHARED} is absent: it holds the archived pages this test compares with")
-    expected: dict[str, str | None] = {}
+    expected: dict[str, tuple[str | None, ...]] = {}
     for path in [*SHARED.glob("sites/anquanke*/*.md"), SHARED / "seeds" / "002_0b40a3fbf5ad261a.txt"]:
         text = path.read_text(encoding="utf-8")
         post = re.search(r"^url: https://www\.anquanke\.com/post/id/(\d+)", text, re.M)
         original = re.search(r"^原文地址：<(https?://[^>]+)>", text, re.M)
+        credits = re.search(r"^本文是翻译文章，文章原作者 (.+?) ?，文章来源：(.+)$", text, re.M)
         if post:
-            expected[post[1]] = original[1] if original else None
+            expected[post[1]] = (original[1] if original else None, *(credits.groups() if credits else (None, None)))
 
     result = await replay()
 
     assert result.items
+    assert sum(1 for item in result.items if item["originalAuthor"]) >= 20
     for item in result.items:
-        assert item["isBasedOn"] == expected[post_id(item)], item["url"]
+        actual = (item["isBasedOn"], item["originalAuthor"], item["originalSource"])
+        assert actual == expected[post_id(item)], item["url"]
 
 
 @pytest.mark.vcr

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scrapers.attribution import is_article_url, original_url, text_with_links
+from scrapers.attribution import is_article_url, original_url, text_with_links, translation_credits
 
 
 def test_anquanke_statement_box() -> None:
@@ -35,3 +35,17 @@ def test_home_pages_and_missing_urls_are_not_originals() -> None:
     assert original_url(["本文转载自: "]) is None
     assert not is_article_url("https://example.com/index.html")
     assert is_article_url("https://example.com/?p=123")
+
+
+def test_translation_credits() -> None:
+    lines = [
+        "译文声明",
+        "本文是翻译文章，文章原作者 Ddos ，文章来源：securityonline",
+        "原文地址：https://securityonline.info/x/",
+    ]
+    assert translation_credits(lines) == ("Ddos", "securityonline")
+    assert translation_credits(["本文是翻译文章，文章原作者 比尔 图拉斯，文章来源：bleepingcomputer"]) == (
+        "比尔 图拉斯",
+        "bleepingcomputer",
+    )
+    assert translation_credits(["本文由安全客原创发布", "来源：安全客"]) == (None, None)

@@ -16,7 +16,7 @@ import scrapy
 from parsel import Selector
 from scrapy.http import Response
 
-from scrapers.attribution import original_url, text_with_links
+from scrapers.attribution import original_url, text_with_links, translation_credits
 from scrapers.dates import parse_local
 from scrapers.spiders.base import Listing, NewsSpider, PageFields, drop_chrome, first_text
 
@@ -74,7 +74,9 @@ class AnquankeSpider(NewsSpider):
 
     def parse_page(self, response: Response, page: Selector) -> PageFields:
         statement = page.xpath('//h5[contains(., "译文声明")]/..')
-        is_based_on = original_url(text_with_links(statement.get() or "")) if statement else None
+        statement_lines = text_with_links(statement.get() or "") if statement else []
+        is_based_on = original_url(statement_lines)
+        original_author, original_source = translation_credits(statement_lines)
         container = page.css("#js-article, .article-content")[:1]
         published_text = " ".join(page.xpath('//*[contains(text(), "发布时间")]/text()').getall())
         authors = [
@@ -90,4 +92,6 @@ class AnquankeSpider(NewsSpider):
             image=image,
             keywords=[tag.strip() for tag in page.css('a[href^="/tag/"]::text').getall() if tag.strip()],
             is_based_on=is_based_on,
+            original_author=original_author,
+            original_source=original_source,
         )

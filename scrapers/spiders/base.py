@@ -71,6 +71,8 @@ class PageFields:
     keywords: list[str] = field(default_factory=list)
     section: str | None = None
     is_based_on: str | None = None
+    original_author: str | None = None
+    original_source: str | None = None
     # The page's own language, for spiders that crawl sites of any language.
     language: str | None = None
 
@@ -388,6 +390,8 @@ class NewsSpider(scrapy.Spider):
             keywords=fields.keywords or metadata.tags,
             articleSection=fields.section or listing.section,
             isBasedOn=canonical_url(is_based_on) if is_based_on else None,
+            originalAuthor=fields.original_author,
+            originalSource=fields.original_source,
             sourceSite=self.name,
             dateDownloaded=datetime.now(UTC).isoformat(timespec="seconds"),
         )
