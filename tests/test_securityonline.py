@@ -11,7 +11,7 @@ from scrapers.spiders.securityonline import SecurityOnlineSpider
 from tests.conftest import Replay
 from tests.crawling import SHARED
 from tests.rebuild import securityonline as archive
-from tests.rebuild.archive import plain_text
+from tests.rebuild.archive import plain_text, site_files
 
 SPIDER = "securityonline"
 BACKFILL = "2000-01-01"
@@ -88,7 +88,7 @@ async def test_every_archived_article_is_clean(replay: Replay) -> None:
         pytest.skip(f"{SHARED} is absent: it holds the archived pages this test compares with")
     result = await replay(since=BACKFILL)
 
-    for dump in archive.files():
+    for dump in site_files("securityonline"):
         item = result.item(str(dump.front["url"]))
         # Unbalanced emphasis in a dump shows as literal asterisks on the rebuilt page.
         body = " ".join(item["articleBody"].replace("*", "").split())

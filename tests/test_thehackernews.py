@@ -13,7 +13,7 @@ from scrapers.spiders.thehackernews import TheHackerNewsSpider
 from tests.conftest import Replay
 from tests.crawling import SHARED
 from tests.rebuild import thehackernews as archive
-from tests.rebuild.archive import plain_text
+from tests.rebuild.archive import plain_text, site_files
 
 SPIDER = "thehackernews"
 # The cassette's sitemap reaches back to the oldest archived article.
@@ -103,7 +103,7 @@ async def test_every_archived_article_is_clean(replay: Replay) -> None:
         pytest.skip(f"{SHARED} is absent: it holds the archived pages this test compares with")
     result = await replay(since=BACKFILL)
 
-    dumps = archive.files()
+    dumps = site_files("thehackernews")
     assert len(result.items) == len(dumps) == 15
     for dump in dumps:
         item = result.item(str(dump.front["url"]))

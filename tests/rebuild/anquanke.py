@@ -16,19 +16,24 @@ from email.utils import format_datetime
 from html import escape
 from zoneinfo import ZoneInfo
 
-import markdown
-
-from tests.rebuild.archive import Archived, TruncatedDumpError, anquanke_files, find_line, read_archived
+from tests.rebuild.archive import (
+    Archived,
+    TruncatedDumpError,
+    anquanke_files,
+    find_line,
+    markdown_html,
+    read_archived,
+    teaser,
+)
 from tests.rebuild.mirror import Page, Site
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 API_PAGE_SIZE = 10
 HTML = "text/html; charset=UTF-8"
-_EXTENSIONS = ["fenced_code", "tables", "sane_lists"]
 
 
 def _html(lines: list[str]) -> str:
-    rendered = markdown.markdown("\n".join(lines), extensions=_EXTENSIONS)
+    rendered = markdown_html(lines)
     # Anquanke lazy-loads body images: the real address sits in data-original, with no src.
     return re.sub(r'<img alt="([^"]*)" src="([^"]*)"\s*/?>', r'<img alt="\1" data-original="\2">', rendered)
 
@@ -92,8 +97,7 @@ def tag_names(item: Archived) -> list[str]:
 
 
 def _description(parts: dict[str, list[str]]) -> str:
-    text = next((line for line in parts["body"] if line.strip() and not line.startswith(("!", "[!", "#"))), "")
-    return re.sub(r"[*_`\[\]]|\(http[^)]*\)", "", text).strip()[:150]
+    return teaser(parts["body"], 150)
 
 
 def article_page(item: Archived) -> bytes:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 
+import markdown
 import yaml
 
 SHARED = Path(__file__).resolve().parents[3] / "shared"
@@ -37,6 +38,11 @@ def read_archived(path: Path) -> Archived:
         # Some dumps write titles with ": " in them unquoted; each line is still "key: value".
         front = dict(line.split(": ", 1) for line in match[1].splitlines() if ": " in line)
     return Archived(path, front, text[match.end() :])
+
+
+def site_files(folder: str) -> list[Archived]:
+    """Every archived page dump in ``sites/<folder>``."""
+    return [read_archived(path) for path in sorted((SHARED / "sites" / folder).glob("*.md"))]
 
 
 def cnbeta_files() -> list[Path]:
@@ -93,3 +99,14 @@ def urlset(entries: list[tuple[str, str]]) -> bytes:
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{urls}\n</urlset>\n'
     ).encode()
+
+
+def markdown_html(lines: list[str]) -> str:
+    """Lines of a Markdown dump rendered back to HTML."""
+    return markdown.markdown("\n".join(lines), extensions=["fenced_code", "tables", "sane_lists"])
+
+
+def teaser(body: list[str], length: int) -> str:
+    """A feed or list teaser: the start of the body's first line of text (not an image or heading)."""
+    text = next((line for line in body if line.strip() and not line.startswith(("!", "[!", "#"))), "")
+    return re.sub(r"[*_`\[\]]|\(http[^)]*\)", "", text).strip()[:length]

@@ -15,15 +15,14 @@ from datetime import UTC, datetime
 from email.utils import format_datetime
 from html import escape
 
-import markdown
-
 from tests.rebuild.archive import (
-    SHARED,
     Archived,
     TruncatedDumpError,
     find_line,
-    read_archived,
+    markdown_html,
+    site_files,
     sitemap_index,
+    teaser,
     urlset,
 )
 from tests.rebuild.mirror import Page, Site
@@ -34,15 +33,6 @@ XML = "application/rss+xml; charset=UTF-8"
 FEED_SIZE = 4
 SITEMAP = "https://securityonline.info/wp-sitemap-posts-post-1.xml"
 SITEMAP_TYPE = "application/xml; charset=UTF-8"
-_EXTENSIONS = ["fenced_code", "tables", "sane_lists"]
-
-
-def _html(lines: list[str]) -> str:
-    return markdown.markdown("\n".join(lines), extensions=_EXTENSIONS)
-
-
-def files() -> list[Archived]:
-    return [read_archived(path) for path in sorted((SHARED / "sites" / "securityonline").glob("*.md"))]
 
 
 def regions(item: Archived) -> dict[str, list[str]]:
@@ -103,34 +93,34 @@ def article_page(item: Archived) -> bytes:
 <div id="page" class="site">
 <a class="skip-link screen-reader-text" href="#content">Skip to content</a>
 <header id="masthead" class="site-header">
-{_html(parts["top"])}
+{markdown_html(parts["top"])}
 </header>
 <div id="content" class="site-content">
 <nav class="breadcrumbs">
-{_html(crumb_lines[:4])}
+{markdown_html(crumb_lines[:4])}
 </nav>
 <main id="main" class="site-main">
 <article class="post type-post status-publish format-standard has-post-thumbnail">
 <header class="entry-header">
-<div class="cat-links">{_html(categories)}</div>
+<div class="cat-links">{markdown_html(categories)}</div>
 <h1 class="entry-title">{title}</h1>
 <div class="entry-meta">
 <span class="byline"><span class="author vcard"><a class="url fn n" href="{escape(profile)}">{escape(name)}</a></span></span>
 <span class="posted-on"><time class="entry-date published">{escape(when)}</time></span>
 </div>
 </header>
-<div class="post-thumbnail">{_html(parts["image"])}</div>
+<div class="post-thumbnail">{markdown_html(parts["image"])}</div>
 <div class="entry-content">
-{_html(parts["body"])}
-{_html(parts["plugins"])}
+{markdown_html(parts["body"])}
+{markdown_html(parts["plugins"])}
 </div>
-<footer class="entry-footer"><span class="tags-links">{_html(parts["tags"])}</span></footer>
+<footer class="entry-footer"><span class="tags-links">{markdown_html(parts["tags"])}</span></footer>
 </article>
 <nav class="navigation post-navigation" aria-label="Posts">
-{_html(parts["navigation"])}
+{markdown_html(parts["navigation"])}
 </nav>
 <div id="comments" class="comments-area">
-{_html(parts["comments"])}
+{markdown_html(parts["comments"])}
 </div>
 </main>
 </div>
@@ -141,9 +131,8 @@ def article_page(item: Archived) -> bytes:
     return page.encode("utf-8")
 
 
-def teaser(item: Archived) -> str:
-    text = next((line for line in regions(item)["body"] if line.strip() and not line.startswith(("!", "[!"))), "")
-    return re.sub(r"[*_`\[\]]|\(http[^)]*\)", "", text).strip()[:200]
+def item_teaser(item: Archived) -> str:
+    return teaser(regions(item)["body"], 200)
 
 
 def rss(articles: list[Archived]) -> bytes:
@@ -153,7 +142,7 @@ def rss(articles: list[Archived]) -> bytes:
 <link>{escape(str(a.front["url"]))}</link>
 <dc:creator><![CDATA[{author(a)[0]}]]></dc:creator>
 <pubDate>{format_datetime(published(a))}</pubDate>
-<description><![CDATA[{teaser(a)}]]></description>
+<description><![CDATA[{item_teaser(a)}]]></description>
 </item>"""
         for a in articles[:FEED_SIZE]
     )
@@ -182,7 +171,7 @@ Sitemap: https://securityonline.info/wp-sitemap.xml
 
 
 def site() -> Site:
-    articles = sorted(files(), key=published, reverse=True)
+    articles = sorted(site_files("securityonline"), key=published, reverse=True)
     pages = {
         "https://securityonline.info/feed/": Page(200, XML, rss(articles)),
         "https://securityonline.info/robots.txt": Page(200, "text/plain; charset=utf-8", ROBOTS),

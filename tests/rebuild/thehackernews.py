@@ -18,9 +18,7 @@ from html import escape
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-import markdown
-
-from tests.rebuild.archive import SHARED, Archived, read_archived, sitemap_index, urlset
+from tests.rebuild.archive import Archived, markdown_html, site_files, sitemap_index, teaser, urlset
 from tests.rebuild.mirror import Page, Site
 
 # The feed's +05:30; the page shows only the date, so each article is dated midnight there.
@@ -35,15 +33,6 @@ SITEMAP = "https://thehackernews.com/sitemap.xml?page=1"
 AUTHORS = ("Ravie Lakshmanan", "Swati Khandelwal", "The Hacker News")
 _DATE = r"[A-Z][a-z]{2} \d{2}, \d{4}"
 _CLOSING = "Found this article interesting?"
-_EXTENSIONS = ["fenced_code", "tables", "sane_lists"]
-
-
-def _html(lines: list[str]) -> str:
-    return markdown.markdown("\n".join(lines), extensions=_EXTENSIONS)
-
-
-def files() -> list[Archived]:
-    return [read_archived(path) for path in sorted((SHARED / "sites" / "thehackernews").glob("*.md"))]
 
 
 def split(item: Archived) -> dict[str, list[str]]:
@@ -64,6 +53,7 @@ def split(item: Archived) -> dict[str, list[str]]:
     tail = [line for line in tail if not line.rstrip().endswith("...")]
     return {
         "chrome": lines[1:headline],
+        "headline": [lines[headline]],
         "meta": [lines[meta]],
         "hero": [lines[hero]],
         "body": body,
@@ -104,7 +94,7 @@ def label_links(labels: list[str]) -> str:
 def article_page(item: Archived) -> bytes:
     parts = split(item)
     url = str(item.front["url"])
-    headline = re.match(r"^# \[(.+)\]\(", next(line for line in item.content.splitlines() if line.startswith("# [")))
+    headline = re.match(r"^# \[(.+)\]\(", parts["headline"][0])
     assert headline
     title = escape(headline[1])
     date, author, labels, date_first = byline(item)
@@ -136,7 +126,7 @@ def article_page(item: Archived) -> bytes:
 <body>
 <div id="app">
 <div class="header">
-{_html(parts["chrome"])}
+{markdown_html(parts["chrome"])}
 </div>
 <div class="main-box clear">
 <div class="main-left-right">
@@ -147,9 +137,9 @@ def article_page(item: Archived) -> bytes:
 <span class="p-tags">{escape(" / ".join(labels))}</span>
 </div>
 <div class="articlebody clear cf" id="articlebody">
-<div class="separator">{_html(parts["hero"])}</div>
-{_html(parts["body"])}
-{_html(closing)}
+<div class="separator">{markdown_html(parts["hero"])}</div>
+{markdown_html(parts["body"])}
+{markdown_html(closing)}
 <div class="tags">{label_links(labels)}</div>
 </div>
 </div>
@@ -164,16 +154,15 @@ def article_page(item: Archived) -> bytes:
     return page.encode("utf-8")
 
 
-def teaser(item: Archived) -> str:
-    text = next((line for line in split(item)["body"] if line.strip() and not line.startswith(("!", "[!", "#"))), "")
-    return re.sub(r"[*_`\[\]]|\(http[^)]*\)", "", text).strip()[:200]
+def item_teaser(item: Archived) -> str:
+    return teaser(split(item)["body"], 200)
 
 
 def rss(articles: list[Archived]) -> bytes:
     items = "\n".join(
         f"""<item>
 <title>{escape(str(a.front["title"]))}</title>
-<description>{escape(teaser(a))}</description>
+<description>{escape(item_teaser(a))}</description>
 <link>{escape(str(a.front["url"]))}</link>
 <guid isPermaLink="false">{escape(str(a.front["url"]))}</guid>
 <pubDate>{format_datetime(published(a))}</pubDate>
@@ -206,7 +195,7 @@ Sitemap: https://thehackernews.com/sitemap.xml
 
 
 def site() -> Site:
-    articles = sorted(files(), key=published, reverse=True)
+    articles = sorted(site_files("thehackernews"), key=published, reverse=True)
     pages = {
         "https://feeds.feedburner.com/TheHackersNews": Page(200, XML, rss(articles)),
         "https://thehackernews.com/robots.txt": Page(200, "text/plain; charset=UTF-8", ROBOTS),
