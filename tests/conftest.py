@@ -14,7 +14,7 @@ import pytest
 from vcr.cassette import Cassette
 
 from scrapers.cassette import SharedCassette
-from tests.crawling import ROOT, CrawlResult, assert_no_cassette_miss, crawl
+from tests.crawling import ROOT, SHARED, CrawlResult, assert_no_cassette_miss, crawl
 
 Replay = Callable[..., Awaitable[CrawlResult]]
 
@@ -26,6 +26,14 @@ def vcr_cassette_dir(request: pytest.FixtureRequest) -> str:
     if spider is None:
         return str(Path(request.node.path).parent / "cassettes")
     return str(ROOT / "cassettes" / spider)
+
+
+@pytest.fixture
+def shared() -> Path:
+    """``../shared``, for tests that compare with its archived pages; they skip when it is absent."""
+    if not SHARED.is_dir():
+        pytest.skip(f"{SHARED} is absent: it holds the archived pages this test compares with")
+    return SHARED
 
 
 @pytest.fixture

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 import pytest_twisted
 
 from scrapers.spiders.anquanke import AnquankeSpider
 from tests.conftest import Replay
-from tests.crawling import SHARED
 
 SPIDER = "anquanke"
 # Everything on an Anquanke page that is not the article (issue 2's list and the rest of the
@@ -114,11 +114,9 @@ async def test_original_articles_have_no_is_based_on(replay: Replay) -> None:
 
 @pytest.mark.vcr
 @pytest_twisted.ensureDeferred
-async def test_attribution_matches_every_archived_original(replay: Replay) -> None:
-    if not SHARED.is_dir():
-        pytest.skip(f"{SHARED} is absent: it holds the archived pages this test compares with")
+async def test_attribution_matches_every_archived_original(replay: Replay, shared: Path) -> None:
     expected: dict[str, tuple[str | None, ...]] = {}
-    for path in [*SHARED.glob("sites/anquanke*/*.md"), SHARED / "seeds" / "002_0b40a3fbf5ad261a.txt"]:
+    for path in [*shared.glob("sites/anquanke*/*.md"), shared / "seeds" / "002_0b40a3fbf5ad261a.txt"]:
         text = path.read_text(encoding="utf-8")
         post = re.search(r"^url: https://www\.anquanke\.com/post/id/(\d+)", text, re.M)
         original = re.search(r"^原文地址：<(https?://[^>]+)>", text, re.M)

@@ -9,7 +9,6 @@ import pytest_twisted
 
 from scrapers.spiders.securityonline import SecurityOnlineSpider
 from tests.conftest import Replay
-from tests.crawling import SHARED
 from tests.rebuild import securityonline as archive
 from tests.rebuild.archive import plain_text, site_files
 
@@ -82,10 +81,9 @@ async def test_backfill_reads_the_sitemap_robots_txt_names(replay: Replay) -> No
 
 
 @pytest.mark.vcr
+@pytest.mark.usefixtures("shared")
 @pytest_twisted.ensureDeferred
 async def test_every_archived_article_is_clean(replay: Replay) -> None:
-    if not SHARED.is_dir():
-        pytest.skip(f"{SHARED} is absent: it holds the archived pages this test compares with")
     result = await replay(since=BACKFILL)
 
     for dump in site_files("securityonline"):

@@ -13,12 +13,13 @@ from scrapy.utils.project import get_project_settings
 from scrapers.sources import source_spiders
 from tests.crawling import ROOT, assert_no_cassette_miss, crawl
 
-SPIDERS = sorted(get_spider_loader(get_project_settings()).list())
+LOADER = get_spider_loader(get_project_settings())
+SPIDERS = sorted(LOADER.list())
 
 
 def test_every_spider_module_is_a_registered_spider() -> None:
     modules = {path.stem for path in (ROOT / "scrapers" / "spiders").glob("*.py")} - {"__init__", "base"}
-    classes = {get_spider_loader(get_project_settings()).load(name).__module__.rsplit(".", 1)[1] for name in SPIDERS}
+    classes = {LOADER.load(name).__module__.rsplit(".", 1)[1] for name in SPIDERS}
 
     assert modules == classes
 

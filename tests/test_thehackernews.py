@@ -11,7 +11,6 @@ from scrapy.utils.test import get_crawler
 
 from scrapers.spiders.thehackernews import TheHackerNewsSpider
 from tests.conftest import Replay
-from tests.crawling import SHARED
 from tests.rebuild import thehackernews as archive
 from tests.rebuild.archive import plain_text, site_files
 
@@ -97,10 +96,9 @@ async def test_backfill_reads_the_sitemap_from_since(replay: Replay) -> None:
 
 
 @pytest.mark.vcr
+@pytest.mark.usefixtures("shared")
 @pytest_twisted.ensureDeferred
 async def test_every_archived_article_is_clean(replay: Replay) -> None:
-    if not SHARED.is_dir():
-        pytest.skip(f"{SHARED} is absent: it holds the archived pages this test compares with")
     result = await replay(since=BACKFILL)
 
     dumps = site_files("thehackernews")

@@ -230,7 +230,7 @@ class NewsSpider(scrapy.Spider):
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
         """A robots.txt (its ``Sitemap:`` lines), a sitemap index (its sitemaps) or a sitemap
         (its URLs, with Google News titles and dates when it is a news sitemap)."""
-        if urlsplit(response.url).path == "/robots.txt":
+        if is_robots_txt(response.url):
             urls = list(sitemap_urls_from_robots(response.body, base_url=response.url))
             if not urls:
                 logger.warning("%s names no sitemap", response.url)
@@ -403,6 +403,10 @@ class NewsSpider(scrapy.Spider):
 
 def _clean(text: str | None) -> str | None:
     return " ".join(text.split()) if text and text.strip() else None
+
+
+def is_robots_txt(url: str) -> bool:
+    return urlsplit(url).path == "/robots.txt"
 
 
 def author_name(text: str) -> str:

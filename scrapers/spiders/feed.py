@@ -21,7 +21,7 @@ from parsel import Selector
 from scrapy.http import Response
 
 from scrapers.attribution import is_article_url
-from scrapers.spiders.base import NewsSpider, PageFields
+from scrapers.spiders.base import NewsSpider, PageFields, is_robots_txt
 from scrapers.urls import canonical_url
 
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}\b")
@@ -44,7 +44,8 @@ class FeedSpider(NewsSpider):
         if not self.start_urls:
             raise ValueError("the feed spider needs -a url=<RSS/Atom feed, sitemap or robots.txt URL>")
         for start_url in self.start_urls:
-            if urlsplit(start_url).scheme not in ("http", "https") or not urlsplit(start_url).hostname:
+            parts = urlsplit(start_url)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
                 raise ValueError(f"not an http(s) URL: {start_url!r}")
         named = {registered_domain(start_url) for start_url in self.start_urls}
         self.allowed_domains = sorted(named | set((domains or "").replace(",", " ").split()))
@@ -55,7 +56,7 @@ class FeedSpider(NewsSpider):
 
     def parse_start(self, response: Response) -> Iterator[scrapy.Request]:
         """A robots.txt, a sitemap (index) or a feed, told apart by what the response holds."""
-        if urlsplit(response.url).path == "/robots.txt":
+        if is_robots_txt(response.url):
             yield from self.parse_sitemap(response)
             return
         selector = self.xml_document(response, "feed")

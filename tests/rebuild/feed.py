@@ -87,19 +87,22 @@ def rss(rows: list[dict[str, str]]) -> bytes:
 """.encode()
 
 
-def atom(rows: list[dict[str, str]]) -> bytes:
+def atom_entry(row: dict[str, str]) -> str:
     # Atom entries link their comments too; only rel="alternate" is the article.
-    entries = "\n".join(
-        f"""<entry>
+    url = escape(row["url"])
+    moment = published(row, NEW_YORK).isoformat()
+    return f"""<entry>
 <title>{escape(title(row))}</title>
-<id>{escape(row["url"])}</id>
-<link rel="replies" href="{escape(row["url"])}#commentsContainer"/>
-<link rel="alternate" type="text/html" href="{escape(row["url"])}"/>
-<published>{published(row, NEW_YORK).isoformat()}</published>
-<updated>{published(row, NEW_YORK).isoformat()}</updated>
+<id>{url}</id>
+<link rel="replies" href="{url}#commentsContainer"/>
+<link rel="alternate" type="text/html" href="{url}"/>
+<published>{moment}</published>
+<updated>{moment}</updated>
 </entry>"""
-        for row in rows
-    )
+
+
+def atom(rows: list[dict[str, str]]) -> bytes:
+    entries = "\n".join(atom_entry(row) for row in rows)
     return f"""<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom"><title>NYT &gt; Top Stories</title>
 <id>{ATOM_URL}</id><updated>2019-11-19T12:00:00-05:00</updated>
