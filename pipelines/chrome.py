@@ -1,20 +1,17 @@
-"""First chrome strip: whole body lines that a spider declares as its site's chrome.
+"""First chrome strip: the body lines a site's spider declares as chrome (see ``scrapers.chrome``).
 
-Each spider lists regular expressions for lines such as reprint notices and share prompts in its
-``chrome_lines`` attribute, next to the rest of what it knows about its site. Lines are matched
-after stripping white space, and only whole lines are removed, never parts of a paragraph.
-
-``chrome_tail_lines`` are lines after which nothing is the article any more ("Related Posts:" from a
-plugin that appends to the post content): such a line and everything after it go. A tail line
-that would leave the body empty is not trusted, and the body is kept whole.
+The rules are those of the item's own site (``sourceSite``): the running spider's, or, for items
+that come from elsewhere (the archive importer), those of the source spider of that name.
 """
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any
 
 from itemadapter import ItemAdapter
+from scrapy.spiderloader import get_spider_loader
+
+from scrapers.chrome import ChromeRules
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -23,32 +20,34 @@ if TYPE_CHECKING:
 class ChromeStripPipeline:
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
-        self._patterns: list[re.Pattern[str]] = []
-        self._tails: list[re.Pattern[str]] = []
+        self._rules: dict[str, ChromeRules] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ChromeStripPipeline:
         return cls(crawler)
 
-    def open_spider(self) -> None:
+    def rules_for(self, site: str | None) -> ChromeRules:
         spider = self.crawler.spider
-        self._patterns = [re.compile(pattern) for pattern in getattr(spider, "chrome_lines", ())]
-        self._tails = [re.compile(pattern) for pattern in getattr(spider, "chrome_tail_lines", ())]
+        if not site or site == getattr(spider, "name", None):
+            return ChromeRules.of(spider)
+        if site not in self._rules:
+            loader = get_spider_loader(self.crawler.settings)
+            self._rules[site] = ChromeRules.of(loader.load(site)) if site in loader.list() else ChromeRules()
+        return self._rules[site]
 
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
         body = adapter.get("articleBody")
-        if not body or not (self._patterns or self._tails):
+        rules = self.rules_for(adapter.get("sourceSite"))
+        if not body or not rules:
             return item
-        lines = body.splitlines()
-        tail = next((n for n, line in enumerate(lines) if n and any(p.search(line.strip()) for p in self._tails)), None)
-        kept = [line for line in lines[:tail] if not any(p.search(line.strip()) for p in self._patterns)]
-        removed = len(lines) - len(kept)
-        if removed:
+        stripped = rules.strip(body.splitlines())
+        if stripped.removed:
             assert self.crawler.stats is not None
-            self.crawler.stats.inc_value("chrome/lines_removed", removed)
-            if tail is not None:
-                self.crawler.stats.inc_value("chrome/tails_cut")
-            self.crawler.stats.inc_value("chrome/items_stripped")
-            adapter["articleBody"] = "\n".join(kept)
+            stats = self.crawler.stats
+            stats.inc_value("chrome/lines_removed", stripped.removed)
+            if stripped.tail_cut:
+                stats.inc_value("chrome/tails_cut")
+            stats.inc_value("chrome/items_stripped")
+            adapter["articleBody"] = "\n".join(stripped.lines)
         return item

@@ -53,7 +53,11 @@ def labelled_urls(lines: list[str]) -> list[tuple[str, str]]:
         if label is None:
             continue
         after_label = line[line.index(label) + len(label) :]
-        window = [after_label, *lines[index + 1 : index + 1 + _LOOKAHEAD_LINES]]
+        window = [after_label]
+        # Only a label that ends its line heads a list below it; in "点击原文链接，了解更多…" the
+        # label is part of a sentence, and the next line's URL is something else.
+        if not after_label.strip(" :：\t"):
+            window += lines[index + 1 : index + 1 + _LOOKAHEAD_LINES]
         for candidate in window:
             urls = [url for url in _URL.findall(candidate) if is_article_url(url)]
             if urls:

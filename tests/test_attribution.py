@@ -49,3 +49,11 @@ def test_translation_credits() -> None:
         "bleepingcomputer",
     )
     assert translation_credits(["本文由安全客原创发布", "来源：安全客"]) == (None, None)
+
+
+def test_a_label_inside_a_sentence_does_not_claim_the_next_line() -> None:
+    lines = ["点击原文链接，了解更多大模型应用防火墙详情", "产品文档：https://www.volcengine.com/docs/84990/1520619"]
+    assert original_url(lines) is None
+    assert original_url(["参考资料：", "https://www.theinformation.com/articles/inside"]) == (
+        "https://www.theinformation.com/articles/inside"
+    )

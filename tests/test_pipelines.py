@@ -65,7 +65,6 @@ def test_chrome_strip_removes_declared_lines_only() -> None:
     crawler = get_crawler(AnquankeSpider)
     crawler.spider = crawler._create_spider()
     stage = ChromeStripPipeline.from_crawler(crawler)
-    stage.open_spider()
     body = "\n".join(
         [
             *BODY.splitlines(),
@@ -83,7 +82,6 @@ def test_chrome_strip_cuts_the_body_at_a_tail_line() -> None:
     crawler = get_crawler(SecurityOnlineSpider)
     crawler.spider = crawler._create_spider()
     stage = ChromeStripPipeline.from_crawler(crawler)
-    stage.open_spider()
     text = "Researchers found Related Posts: in the middle of a sentence, which is not a tail."
     body = f"{text}\nThe study warns.\nRelated Posts:\nEV Fast Chargers Vulnerable\nRate this post"
 

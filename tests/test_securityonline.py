@@ -7,10 +7,11 @@ import re
 import pytest
 import pytest_twisted
 
+from scrapers.archive import markdown_line_text as plain_text
 from scrapers.spiders.securityonline import SecurityOnlineSpider
 from tests.conftest import Replay
 from tests.rebuild import securityonline as archive
-from tests.rebuild.archive import plain_text, site_files
+from tests.rebuild.archive import site_files
 
 SPIDER = "securityonline"
 BACKFILL = "2000-01-01"

@@ -9,10 +9,11 @@ import pytest_twisted
 from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
+from scrapers.archive import markdown_line_text as plain_text
 from scrapers.spiders.thehackernews import TheHackerNewsSpider
 from tests.conftest import Replay
 from tests.rebuild import thehackernews as archive
-from tests.rebuild.archive import plain_text, site_files
+from tests.rebuild.archive import site_files
 
 SPIDER = "thehackernews"
 # The cassette's sitemap reaches back to the oldest archived article.

@@ -18,7 +18,7 @@ from scrapy.http import Response
 
 from scrapers.attribution import original_url, text_with_links, translation_credits
 from scrapers.dates import parse_local
-from scrapers.spiders.base import Listing, NewsSpider, PageFields, drop_chrome, first_text
+from scrapers.spiders.base import Listing, NewsSpider, PageFields, first_text
 
 _ARTICLE = re.compile(r"^(?:https?:)?//(?:www\.)?anquanke\.com/(post|week)/id/(\d+)", re.IGNORECASE)
 
@@ -34,7 +34,6 @@ class AnquankeSpider(NewsSpider):
     chrome_lines = (
         r"^本文翻译自.*(?:原文链接|如若转载请注明出处)",
         r"^如若转载[,，]\s*请注明出处",
-        r"^商务合作[,，]\s*文章发布请联系",
         r"^本文由\s*\S{1,30}\s*原创发布$",
         r"^转载[,，]\s*请参考",
         r"^安全KER\s*-\s*有思想的安全新媒体$",
@@ -42,6 +41,10 @@ class AnquankeSpider(NewsSpider):
         r"^分享到\s*[:：]?$",
         r"^译文仅供参考",
     )
+    # A page's header ends with its publication time, or with the 译文声明 box after it.
+    chrome_head_lines = (r"^发布时间\s*[:：]\s*\d{4}-\d\d-\d\d", r"^译文仅供参考，具体内容表达以及含义原文为准")
+    # The business-contact line opens the copyright, share, comment, author and footer blocks.
+    chrome_tail_lines = (r"^商务合作[,，]\s*文章发布请联系",)
 
     def article_url(self, url: str) -> str | None:
         match = _ARTICLE.match(url)
@@ -85,7 +88,7 @@ class AnquankeSpider(NewsSpider):
         image = page.css("#js-article img::attr(data-original), #js-article img::attr(src)").get()
         return PageFields(
             headline=first_text(page, "h1"),
-            body_html=drop_chrome(container[0], self.chrome_selectors) if container else None,
+            body_html=self.article_body(container[0])[0] if container else None,
             published=parse_local(published_text, self.timezone),
             authors=authors[:1],
             description=page.css('meta[name="description"]::attr(content)').get(),

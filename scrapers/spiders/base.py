@@ -104,9 +104,11 @@ class NewsSpider(scrapy.Spider):
     sitemap_urls: tuple[str, ...] = ()
     # CSS selectors for chrome inside the article container, removed before extraction.
     chrome_selectors: ClassVar[tuple[str, ...]] = ()
-    # Regular expressions for whole body lines that are chrome; ChromeStripPipeline removes them.
+    # Regular expressions for the site's chrome lines (see scrapers/chrome.py): lines that are
+    # chrome wherever they are, the line that closes a whole page's header, and a line where the
+    # article has ended.
     chrome_lines: ClassVar[tuple[str, ...]] = ()
-    # Regular expressions for a body line where the article has ended: it and all after it go.
+    chrome_head_lines: ClassVar[tuple[str, ...]] = ()
     chrome_tail_lines: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, *args: Any, since: str | None = None, limit: str | int | None = None, **kwargs: Any):
@@ -340,6 +342,22 @@ class NewsSpider(scrapy.Spider):
 
     # -- articles ----------------------------------------------------------------------------------
 
+    def saved_page_url(self, page: Selector) -> str | None:
+        """The address a saved copy of one of this site's article pages gives for itself; None
+        when the page names none or is not this site's article. The archive importer asks every
+        source in turn."""
+        for url in page.css('link[rel="canonical"]::attr(href), meta[property="og:url"]::attr(content)').getall():
+            if self.article_url(url.strip()):
+                return url.strip()
+        return None
+
+    def article_body(self, container: Selector) -> tuple[str, str | None]:
+        """The article container's HTML without the elements ``chrome_selectors`` name, and the
+        original's URL when that chrome says it in a form the generic label reading misses. Sites
+        override this to read such chrome before it is dropped. The archive importer runs it on
+        archived body fragments too."""
+        return drop_chrome(container, self.chrome_selectors), None
+
     def parse_article(self, response: Response, listing: Listing, canonical: str) -> Iterator[Article]:
         body = response.body
         if not body.strip():
@@ -356,15 +374,24 @@ class NewsSpider(scrapy.Spider):
             logger.warning("Article %s declares %s but is %s", response.url, decoded.declared, decoded.encoding)
             self._inc("article/charset_mismatch")
         page = Selector(text=decoded.text, type="html")
-        fields = self.parse_page(response, page)
-        metadata = extract_metadata(decoded.text, response.url)
+        article = self.build_article(response.url, canonical, decoded.text, self.parse_page(response, page), listing)
+        if article is not None:
+            yield article
+
+    def build_article(
+        self, url: str, canonical: str, html: str, fields: PageFields, listing: Listing
+    ) -> Article | None:
+        """The item for a page, from what its site's ``parse_page`` read (``fields``), what its
+        feed or list said (``listing``) and, for the rest, generic extraction from ``html``.
+        None when the article is older than ``-a since``."""
+        metadata = extract_metadata(html, url)
 
         if fields.body_html is not None:
             text = container_text(fields.body_html)
             is_based_on = fields.is_based_on or original_url(text_with_links(fields.body_html))
         else:
             self._inc("article/generic_extraction")
-            text = extract_text(decoded.text, response.url)
+            text = extract_text(html, url)
             is_based_on = fields.is_based_on
 
         published = listing.published or fields.published
@@ -372,12 +399,12 @@ class NewsSpider(scrapy.Spider):
             published = parse_feed_date(metadata.date, self.timezone)
         if published is not None and self.is_before_since(published):
             self._inc("article/skipped/before_since")
-            return
+            return None
         authors = fields.authors or list(listing.authors) or ([metadata.author] if metadata.author else [])
         image = fields.image or metadata.image
         self._inc("article/parsed")
-        yield Article(
-            url=response.url,
+        return Article(
+            url=url,
             canonicalUrl=canonical,
             headline=fields.headline or listing.headline or metadata.title,
             articleBody=text,
@@ -386,7 +413,7 @@ class NewsSpider(scrapy.Spider):
             datePublished=isoformat(published, self.timezone) if published else None,
             dateModified=isoformat(fields.modified, self.timezone) if fields.modified else None,
             inLanguage=fields.language or self.language or detect_language(text),
-            mainImage={"url": urljoin(response.url, image)} if image else None,
+            mainImage={"url": urljoin(url, image)} if image else None,
             keywords=fields.keywords or metadata.tags,
             articleSection=fields.section or listing.section,
             isBasedOn=canonical_url(is_based_on) if is_based_on else None,

@@ -22,7 +22,7 @@ from scrapers.dates import parse_local
 from scrapers.spiders.base import Listing, NewsSpider, PageFields, drop_chrome, first_text
 
 _ARTICLE = re.compile(
-    r"^(?:https?:)?//(?:www\.|m\.)?cnbeta\.com\.tw/(?:articles/(?:[\w-]+/)*|(?:wap/)?view/)(\d+)\.htm",
+    r"^(?:https?:)?//(?:www\.|m\.)?cnbeta\.com(?:\.tw)?/(?:articles/(?:[\w-]+/)*|(?:wap/)?view/)(\d+)\.htm",
     re.IGNORECASE,
 )
 _BARE_URL = re.compile(r"^https?://\S+$")
@@ -98,25 +98,42 @@ class CnbetaSpider(NewsSpider):
             section=label.get("name") if isinstance(label, dict) else None,
         )
 
+    def saved_page_url(self, page: Selector) -> str | None:
+        # The 2013 desktop design names its article only by id, in the comment form.
+        sid = page.css('input[name="sid"]::attr(value)').get()
+        if sid and sid.isdigit() and "cnbeta" in (page.css("title::text").get() or "").lower():
+            return f"http://www.cnbeta.com/articles/{sid}.htm"
+        return super().saved_page_url(page)
+
+    def article_body(self, container: Selector) -> tuple[str, str | None]:
+        is_based_on = _drop_references(container)
+        return drop_chrome(container, self.chrome_selectors), is_based_on
+
     def parse_page(self, response: Response, page: Selector) -> PageFields:
-        headline = first_text(page, "h1") or page.css('meta[property="og:title"]::attr(content)').get()
+        headline = (
+            first_text(page, "#news_title")
+            or first_text(page, "h1")
+            or page.css('meta[property="og:title"]::attr(content)').get()
+        )
         if not headline:
             headline = _TITLE_SUFFIX.sub("", page.css("title::text").get() or "")
-        time_text = first_text(page, ".time, header.title .meta span")
-        container = page.css("#artibody, .article-content")[:1]
+        time_text = first_text(page, ".time, header.title .meta span, .title_bar .date")
+        # #artibody on the mobile page, .article-content on the desktop one, and the 2013 desktop
+        # design's .article_content .content (saved copies of it are imported from archives).
+        container = page.css("#artibody, .article-content, .article_content .content")[:1]
         is_based_on = None
         body_html = None
         if container:
-            is_based_on = _drop_references(container[0])
+            body_html, is_based_on = self.article_body(container[0])
             # The desktop page keeps the opening paragraphs in .article-summary, outside the body.
-            summary = page.css(".article-summary")[:1]
-            body_html = (summary.get() or "") + drop_chrome(container[0], self.chrome_selectors)
+            summary = page.css(".article-summary, .article_content .introduction")[:1]
+            body_html = (summary.get() or "") + body_html
         image = page.css("#artibody img::attr(data-original), #artibody img::attr(src)").get()
         return PageFields(
             headline=headline.strip() or None,
             body_html=body_html,
             published=parse_local(time_text, self.timezone),
-            description=first_text(page, ".article-summary")
+            description=first_text(page, ".article-summary, .article_content .introduction")
             or page.css('meta[name="description"]::attr(content)').get(),
             image=image,
             keywords=[

@@ -14,7 +14,7 @@ from parsel import Selector
 from scrapy.http import Response
 
 from scrapers.dates import parse_local, parse_month_day_year
-from scrapers.spiders.base import NewsSpider, PageFields, drop_chrome, first_text
+from scrapers.spiders.base import NewsSpider, PageFields, first_text
 
 _NOT_ARTICLES = frozenset(
     {"category", "tag", "author", "page", "feed", "search", "cve-watchtower", "submit-press-release", "comments"}
@@ -32,6 +32,11 @@ class SecurityOnlineSpider(NewsSpider):
     chrome_selectors = ("script", "style", "form")
     # Plugins append related posts, a rating widget and a share box to the post content.
     chrome_tail_lines = (r"^Related Posts:$", r"^Rate this post$", r"^Found this helpful\?$")
+    # The byline's date, alone on its line, closes a page's header (the top bar shows today's date
+    # the same way, earlier on the page).
+    chrome_head_lines = (
+        r"^(?:January|February|March|April|May|June|July|August|September|October|November|December) \d{1,2}, \d{4}$",
+    )
 
     def article_url(self, url: str) -> str | None:
         parts = urlsplit(url)
@@ -50,7 +55,7 @@ class SecurityOnlineSpider(NewsSpider):
         authors = [name.strip() for name in page.css(".entry-meta .author a::text").getall() if name.strip()]
         return PageFields(
             headline=first_text(page, "h1.entry-title") or first_text(page, "h1"),
-            body_html=drop_chrome(container[0], self.chrome_selectors) if container else None,
+            body_html=self.article_body(container[0])[0] if container else None,
             published=published or parse_month_day_year(first_text(page, "time.entry-date"), self.timezone),
             authors=authors[:1],
             image=page.css(".post-thumbnail img::attr(src)").get(),

@@ -15,7 +15,7 @@ from parsel import Selector
 from scrapy.http import Response
 
 from scrapers.dates import parse_local, parse_month_day_year
-from scrapers.spiders.base import NewsSpider, PageFields, drop_chrome, first_text
+from scrapers.spiders.base import NewsSpider, PageFields, first_text
 
 _ARTICLE = re.compile(r"/\d{4}/\d{2}/[^/]+\.html")
 
@@ -38,8 +38,11 @@ class TheHackerNewsSpider(NewsSpider):
         'a[href="#link_share"]',
         ".tags",
     )
+    # The byline glues date, author and labels together ("Jun 19, 2025Ravie LakshmananLinux /
+    # Vulnerability", or author first since 2026): it closes a page's header.
+    chrome_head_lines = (r"^(?:[A-Z][\w.' -]{1,40}[a-z])?[A-Z][a-z]{2} \d{2}, \d{4}[A-Z]",)
+    chrome_tail_lines = (r"^Found this article interesting\? Follow us on",)
     chrome_lines = (
-        r"^Found this article interesting\? Follow us on",
         r"^(?:\*\*\s*)?SHARE(?:\s*\*\*)?$",
         r"^(?:\*\*\s*)*(?:Share|Tweet)$",
         r"^\*\*$",
@@ -67,7 +70,7 @@ class TheHackerNewsSpider(NewsSpider):
         labels = page.css(".postmeta .p-tags::text").get() or ""
         return PageFields(
             headline=first_text(page, "h1.story-title") or first_text(page, "h1"),
-            body_html=drop_chrome(container[0], self.chrome_selectors) if container else None,
+            body_html=self.article_body(container[0])[0] if container else None,
             published=machine_date or published,
             modified=parse_local(page.css('meta[itemprop="dateModified"]::attr(content)').get(), self.timezone),
             authors=authors[:1],

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 
-import markdown
-import yaml
+from scrapers.archive import front_matter
+from scrapers.archive import markdown_html as render_markdown
 
 SHARED = Path(__file__).resolve().parents[3] / "shared"
 
@@ -28,16 +28,10 @@ class Archived:
 
 
 def read_archived(path: Path) -> Archived:
-    text = path.read_text(encoding="utf-8")
-    match = re.match(r"^---\n(.*?)\n---\n", text, re.DOTALL)
-    if not match:
+    parsed = front_matter(path.read_text(encoding="utf-8"))
+    if parsed is None:
         raise ValueError(f"{path}: no front matter")
-    try:
-        front = yaml.safe_load(match[1])
-    except yaml.YAMLError:
-        # Some dumps write titles with ": " in them unquoted; each line is still "key: value".
-        front = dict(line.split(": ", 1) for line in match[1].splitlines() if ": " in line)
-    return Archived(path, front, text[match.end() :])
+    return Archived(path, *parsed)
 
 
 def site_files(folder: str) -> list[Archived]:
@@ -58,17 +52,6 @@ def anquanke_files() -> list[Path]:
         + sorted((sites / "anquanke-translations").glob("*.md"))
         + [SHARED / "seeds" / "002_0b40a3fbf5ad261a.txt"]
     )
-
-
-def plain_text(markdown_line: str) -> str:
-    """The text a reader sees in one line of a Markdown dump: no link targets, images or emphasis."""
-    text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", markdown_line)
-    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    text = re.sub(r"^\s*(?:[*+-]|\d+\.)\s+", "", text)  # list markers
-    text = re.sub(r"^(?:#+|>)\s*", "", text)  # headings and block quotes
-    # Emphasis markers go; escaped characters stay as themselves.
-    text = re.sub(r"(?<!\\)\*", "", text).replace("\\_", "_").replace("\\*", "*")
-    return " ".join(text.split())
 
 
 class TruncatedDumpError(ValueError):
@@ -103,7 +86,7 @@ def urlset(entries: list[tuple[str, str]]) -> bytes:
 
 def markdown_html(lines: list[str]) -> str:
     """Lines of a Markdown dump rendered back to HTML."""
-    return markdown.markdown("\n".join(lines), extensions=["fenced_code", "tables", "sane_lists"])
+    return render_markdown("\n".join(lines))
 
 
 def teaser(body: list[str], length: int) -> str:

@@ -18,6 +18,7 @@ from html import escape
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
+from scrapers.archive import markdown_line_text
 from tests.rebuild.archive import Archived, markdown_html, site_files, sitemap_index, teaser, urlset
 from tests.rebuild.mirror import Page, Site
 
@@ -96,7 +97,8 @@ def article_page(item: Archived) -> bytes:
     url = str(item.front["url"])
     headline = re.match(r"^# \[(.+)\]\(", parts["headline"][0])
     assert headline
-    title = escape(headline[1])
+    # The page shows the headline's text, not the dump's Markdown escapes (APP\_KEYs).
+    title = escape(markdown_line_text(headline[1]))
     date, author, labels, date_first = byline(item)
     spans = [
         f'<span class="author"><i class="icon font-calendar"></i>{date}</span>',
