@@ -31,7 +31,7 @@ import scrapy
 from parsel import Selector
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.http import HtmlResponse
-from scrapy.utils.conf import feed_process_params_from_cli
+from scrapy.utils.conf import arglist_to_dict, feed_process_params_from_cli
 from scrapy.utils.project import get_project_settings
 
 from scrapers.archive import ArchivedPage, ArchiveError, archive_files, markdown_html, markdown_line_text, read_archive
@@ -40,8 +40,8 @@ from scrapers.dates import parse_local, parse_month_day_year
 from scrapers.items import Article
 from scrapers.sources import source_spiders
 from scrapers.spiders.base import Listing, NewsSpider, PageFields
-from scrapers.spiders.feed import FeedSpider, registered_domain
-from scrapers.urls import canonical_url
+from scrapers.spiders.feed import FeedSpider
+from scrapers.urls import canonical_url, registered_domain
 
 logger = logging.getLogger(__name__)
 
@@ -180,6 +180,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="an archived file, or a folder of them")
     parser.add_argument("-o", "--output", action="append", default=[], help="append items to this feed (FILE.jsonl)")
     parser.add_argument("-O", "--overwrite-output", action="append", default=[], help="write this feed afresh")
+    parser.add_argument(
+        "-s", "--set", action="append", default=[], metavar="NAME=VALUE", help="a Scrapy setting, as in scrapy crawl"
+    )
     args = parser.parse_args(argv)
     if not (args.output or args.overwrite_output):
         parser.error("name the output with -o OUT.jsonl (or -O to overwrite)")
@@ -189,6 +192,10 @@ def main(argv: list[str] | None = None) -> int:
 
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "scrapers.settings")
     settings = get_project_settings()
+    try:
+        settings.setdict(arglist_to_dict(args.set), priority="cmdline")
+    except ValueError:
+        parser.error("-s takes NAME=VALUE")
     feeds = feed_process_params_from_cli(settings, args.output, overwrite_output=args.overwrite_output)
     settings.set("FEEDS", feeds, priority="cmdline")
     process = CrawlerProcess(settings)

@@ -7,6 +7,8 @@ Only what differs from Scrapy's defaults is set here. Everything can be overridd
 BOT_NAME = "scrapers"
 SPIDER_MODULES = ["scrapers.spiders"]
 NEWSPIDER_MODULE = "scrapers.spiders"
+# `scrapy chrome <site>`
+COMMANDS_MODULE = "scrapers.commands"
 
 # Politeness: identify ourselves, obey robots.txt, and let AutoThrottle adapt to each site.
 USER_AGENT = "cleannews/0.1 (news article archiver; +https://github.com/cleannews/cleannews)"
@@ -35,6 +37,7 @@ FEED_EXPORT_ENCODING = "utf-8"
 
 ITEM_PIPELINES = {
     "pipelines.chrome.ChromeStripPipeline": 100,
+    "pipelines.templates.LearnedTemplatePipeline": 150,
     "pipelines.validate.ValidatePipeline": 200,
     "pipelines.canonical.CanonicalUrlDedupePipeline": 300,
 }
@@ -45,6 +48,19 @@ DOWNLOADER_MIDDLEWARES = {
 }
 CASSETTE_PATH = None
 CASSETTE_RECORD_MODE = "none"
+
+# The state store (scrapers/state.py): a SQLite file kept between runs. None means
+# .scrapy/cleannews.sqlite3 in the project.
+STATE_PATH = None
+
+# Learned site templates (pipelines/templates.py): a body line is a site's chrome once it is on at
+# least MIN_PAGES distinct pages and on MIN_SHARE of the site's last RECENT_PAGES pages. A body
+# never loses more than MAX_SHARE of its text to them.
+TEMPLATES_ENABLED = True
+TEMPLATES_MIN_PAGES = 5
+TEMPLATES_MIN_SHARE = 0.3
+TEMPLATES_RECENT_PAGES = 200
+TEMPLATES_MAX_SHARE = 0.5
 
 # Article bodies shorter than this are not articles: the limit counts CJK characters once and
 # Latin words once, so it means the same for Chinese and English text.

@@ -1,8 +1,11 @@
-"""Canonical article URLs, so one article reached through several URL forms is one item."""
+"""Canonical article URLs, so one article reached through several URL forms is one item, and the
+site a URL belongs to."""
 
 from __future__ import annotations
 
-from courlan import normalize_url
+from urllib.parse import urlsplit
+
+from courlan import extract_domain, normalize_url
 from w3lib.url import canonicalize_url
 
 
@@ -14,3 +17,9 @@ def canonical_url(url: str) -> str:
     """
     cleaned = normalize_url(url, strict=False, trailing_slash=True)
     return canonicalize_url(cleaned, keep_fragments=False)
+
+
+def registered_domain(url: str) -> str:
+    """The site a URL is on: its registered domain (``m.cnbeta.com.tw`` is ``cnbeta.com.tw``), or
+    its host where there is none (an IP address)."""
+    return extract_domain(url) or urlsplit(url).hostname or url

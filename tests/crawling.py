@@ -41,6 +41,8 @@ async def crawl(
     project.set("AUTOTHROTTLE_ENABLED", False)
     project.set("DOWNLOAD_DELAY", 0)
     project.set("LOG_LEVEL", "WARNING")
+    # Each crawl learns site templates from scratch, not from whatever ran before it.
+    project.set("STATE_PATH", str(feed_dir / "state.sqlite3"))
     for name, value in (settings or {}).items():
         project.set(name, value)
     runner = AsyncCrawlerRunner(project)

@@ -184,9 +184,10 @@ def test_command_reports_bad_files_and_imports_the_rest(shared: Path, tmp_path: 
     (archive / "gbk.md").write_bytes("---\ntitle: 标题\n---\n正文".encode("gbk"))
     (archive / "notes.md").write_text("# Notes\n\nNo front matter here.\n", encoding="utf-8")
     output = tmp_path / "out.jsonl"
+    state = tmp_path / "state.sqlite3"
 
     run = subprocess.run(
-        [sys.executable, "-m", "scrapers.importer", str(archive), "-o", str(output)],
+        [sys.executable, "-m", "scrapers.importer", str(archive), "-o", str(output), "-s", f"STATE_PATH={state}"],
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -196,6 +197,7 @@ def test_command_reports_bad_files_and_imports_the_rest(shared: Path, tmp_path: 
     assert run.returncode == 0, run.stderr[-2000:]
     lines = output.read_text(encoding="utf-8").splitlines()
     assert len(lines) == 2
+    assert state.is_file()  # the learned templates' counts
     assert "2 articles written from 6 files; 4 files skipped" in run.stderr
     for name, reason in (
         ("empty.md", "empty file"),

@@ -15,21 +15,15 @@ from datetime import UTC
 from typing import Any
 from urllib.parse import urlsplit
 
-import courlan
 import scrapy
 from parsel import Selector
 from scrapy.http import Response
 
 from scrapers.attribution import is_article_url
 from scrapers.spiders.base import NewsSpider, PageFields, is_robots_txt
-from scrapers.urls import canonical_url
+from scrapers.urls import canonical_url, registered_domain
 
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}\b")
-
-
-def registered_domain(url: str) -> str:
-    host = urlsplit(url).hostname or ""
-    return courlan.extract_domain(url) or host
 
 
 class FeedSpider(NewsSpider):
