@@ -65,6 +65,10 @@ class ImportSpider(scrapy.Spider):
             except ArchiveError as error:
                 self.skip(path, error.key, str(error))
                 continue
+            except Exception as error:  # one unreadable file must not end the import of the rest
+                logger.exception("Could not import %s", path)
+                self.skip(path, "error", f"{type(error).__name__}: {error}")
+                continue
             if article is not None:
                 self._inc("import/articles")
                 yield article
@@ -87,7 +91,10 @@ class ImportSpider(scrapy.Spider):
                 return spider
         domain = registered_domain(url)
         if domain not in self._generic:
-            self._generic[domain] = FeedSpider.from_crawler(self.crawler, url=url)
+            try:
+                self._generic[domain] = FeedSpider.from_crawler(self.crawler, url=url)
+            except ValueError as error:
+                raise ArchiveError("bad_url", f"its address is not a web page's: {error}") from None
         return self._generic[domain]
 
     def _saved_page(self, page: ArchivedPage) -> Article | None:

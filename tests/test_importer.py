@@ -183,6 +183,8 @@ def test_command_reports_bad_files_and_imports_the_rest(shared: Path, tmp_path: 
     (archive / "image.md").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
     (archive / "gbk.md").write_bytes("---\ntitle: 标题\n---\n正文".encode("gbk"))
     (archive / "notes.md").write_text("# Notes\n\nNo front matter here.\n", encoding="utf-8")
+    hugo = '---\ntitle: "x"\n---\n<div><p>正文</p></div>\n<hr>\n<a href="javascript:void(0)">原文链接</a>\n'
+    (archive / "nested" / "bad-link.md").write_text(hugo, encoding="utf-8")
     output = tmp_path / "out.jsonl"
     state = tmp_path / "state.sqlite3"
 
@@ -198,12 +200,13 @@ def test_command_reports_bad_files_and_imports_the_rest(shared: Path, tmp_path: 
     lines = output.read_text(encoding="utf-8").splitlines()
     assert len(lines) == 2
     assert state.is_file()  # the learned templates' counts
-    assert "2 articles written from 6 files; 4 files skipped" in run.stderr
+    assert "2 articles written from 7 files; 5 files skipped" in run.stderr
     for name, reason in (
         ("empty.md", "empty file"),
         ("image.md", "binary file"),
         ("gbk.md", "not UTF-8"),
         ("notes.md", "no front matter"),
+        ("nested/bad-link.md", "its address is not a web page's"),
     ):
         assert f"skipped {archive / name}: {reason}" in run.stderr
 
