@@ -162,6 +162,13 @@ async def test_importer_and_spiders_agree(shared: Path, tmp_path: Path) -> None:
         assert_no_cassette_miss(result)
         crawled.update((item["canonicalUrl"], item) for item in result.items)
 
+    # The spiders, too, keep every archived article's paragraphs and drop its site's chrome.
+    expected = archived_articles(shared)
+    for url, crawled_item in crawled.items():
+        body = str(crawled_item["articleBody"])
+        assert all(flat(paragraph) in flat(body) for paragraph in expected[url]), url
+        assert not [chrome for chrome in CHROME[str(crawled_item["sourceSite"])] if chrome in body], url
+
     compared = 0
     for item in imported.items:
         spider_item = crawled.get(item["canonicalUrl"])
