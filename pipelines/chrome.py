@@ -28,12 +28,15 @@ class ChromeStripPipeline:
 
     def rules_for(self, site: str | None) -> ChromeRules:
         spider = self.crawler.spider
-        if not site or site == getattr(spider, "name", None):
-            return ChromeRules.of(spider)
-        if site not in self._rules:
-            loader = get_spider_loader(self.crawler.settings)
-            self._rules[site] = ChromeRules.of(loader.load(site)) if site in loader.list() else ChromeRules()
-        return self._rules[site]
+        own = str(getattr(spider, "name", ""))
+        name = site or own
+        if name not in self._rules:
+            if name == own:
+                self._rules[name] = ChromeRules.of(spider)
+            else:
+                loader = get_spider_loader(self.crawler.settings)
+                self._rules[name] = ChromeRules.of(loader.load(name)) if name in loader.list() else ChromeRules()
+        return self._rules[name]
 
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -43,7 +43,6 @@ class ChromeRules:
     lines: tuple[re.Pattern[str], ...] = ()
     head: tuple[re.Pattern[str], ...] = ()
     tail: tuple[re.Pattern[str], ...] = ()
-    source: str = field(default="", compare=False)
 
     @classmethod
     def of(cls, spider: Any) -> ChromeRules:
@@ -52,7 +51,6 @@ class ChromeRules:
             lines=_compiled(getattr(spider, "chrome_lines", ())),
             head=_compiled(getattr(spider, "chrome_head_lines", ())),
             tail=_compiled(getattr(spider, "chrome_tail_lines", ())),
-            source=getattr(spider, "name", ""),
         )
 
     def __bool__(self) -> bool:
