@@ -101,34 +101,34 @@ class SiteTemplates:
         ``lines`` that are now part of the site's template."""
         # A line with no letter in it ("}", "***", "2025") says nothing of a site: code and
         # separators repeat across articles without being chrome.
-        keys = {key for key in map(line_key, lines) if _LETTER.search(key)}
+        digests = {key: digest(key) for key in map(line_key, lines) if _LETTER.search(key)}
         with self.db:
             seen = self.db.execute("SELECT 1 FROM template_pages WHERE site = ? AND url = ?", (site, url)).fetchone()
             seq = self._last_seq(site)
             if not seen:
                 seq += 1
                 self.db.execute("INSERT INTO template_pages VALUES (?, ?, ?)", (site, url, seq))
-                for key in keys:
+                for key, line_digest in digests.items():
                     self.db.execute(
                         "INSERT INTO template_lines VALUES (?, ?, ?, 1) "
                         "ON CONFLICT (site, digest) DO UPDATE SET pages = pages + 1",
-                        (site, digest(key), key),
+                        (site, line_digest, key),
                     )
                     self.db.execute(
-                        "INSERT OR IGNORE INTO template_sightings VALUES (?, ?, ?)", (site, digest(key), seq)
+                        "INSERT OR IGNORE INTO template_sightings VALUES (?, ?, ?)", (site, line_digest, seq)
                     )
                 self.db.execute(
                     "DELETE FROM template_sightings WHERE site = ? AND seq <= ?",
                     (site, seq - self.thresholds.recent_pages),
                 )
-            return {key for key in keys if self._is_template(site, digest(key), seq)}
+            return {key for key, line_digest in digests.items() if self._line(site, line_digest, key, seq).active}
 
     def _last_seq(self, site: str) -> int:
         row = self.db.execute("SELECT MAX(seq) FROM template_pages WHERE site = ?", (site,)).fetchone()
         return int(row[0] or 0)
 
-    def _counts(self, site: str, line_digest: str, seq: int) -> tuple[int, int, int]:
-        """(pages the line was on, recent pages it was on, recent pages of the site)."""
+    def _line(self, site: str, line_digest: str, text: str, seq: int) -> LearnedLine:
+        """A line's counts after the site's page ``seq``, and whether they make it template."""
         row = self.db.execute(
             "SELECT pages FROM template_lines WHERE site = ? AND digest = ?", (site, line_digest)
         ).fetchone()
@@ -136,11 +136,11 @@ class SiteTemplates:
             "SELECT COUNT(*) FROM template_sightings WHERE site = ? AND digest = ? AND seq > ?",
             (site, line_digest, seq - self.thresholds.recent_pages),
         ).fetchone()[0]
-        return (int(row[0]) if row else 0), int(recent), min(seq, self.thresholds.recent_pages)
-
-    def _is_template(self, site: str, line_digest: str, seq: int) -> bool:
-        pages, recent, window = self._counts(site, line_digest, seq)
-        return pages >= self.thresholds.min_pages and window > 0 and recent / window >= self.thresholds.min_share
+        pages = int(row[0]) if row else 0
+        window = min(seq, self.thresholds.recent_pages)
+        share = recent / window if window else 0.0
+        active = pages >= self.thresholds.min_pages and window > 0 and share >= self.thresholds.min_share
+        return LearnedLine(text, pages, int(recent), share, active)
 
     def learned(self, site: str, min_pages: int = 2) -> list[LearnedLine]:
         """The lines seen on at least ``min_pages`` pages of ``site``, most frequent first."""
@@ -149,12 +149,7 @@ class SiteTemplates:
             "SELECT digest, text FROM template_lines WHERE site = ? AND pages >= ? ORDER BY pages DESC, text",
             (site, min_pages),
         ).fetchall()
-        lines = []
-        for line_digest, text in rows:
-            pages, recent, window = self._counts(site, line_digest, seq)
-            share = recent / window if window else 0.0
-            lines.append(LearnedLine(text, pages, recent, share, self._is_template(site, line_digest, seq)))
-        return lines
+        return [self._line(site, line_digest, text, seq) for line_digest, text in rows]
 
     def sites(self) -> list[tuple[str, int]]:
         return self.db.execute("SELECT site, COUNT(*) FROM template_pages GROUP BY site ORDER BY site").fetchall()
@@ -198,8 +193,8 @@ class LearnedTemplatePipeline:
         if not "".join(kept).strip():
             stats.inc_value("templates/kept/only_content")
             return item
-        removed_chars = sum(len(line) for line in lines) - sum(len(line) for line in kept)
-        if removed_chars > self.max_share * sum(len(line) for line in lines):
+        total = sum(len(line) for line in lines)
+        if total - sum(len(line) for line in kept) > self.max_share * total:
             stats.inc_value("templates/kept/too_large_share")
             return item
         stats.inc_value("templates/lines_removed", len(lines) - len(kept))
