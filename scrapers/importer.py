@@ -39,7 +39,7 @@ from scrapers.chrome import ChromeRules
 from scrapers.dates import parse_local, parse_month_day_year
 from scrapers.items import Article
 from scrapers.sources import source_spiders
-from scrapers.spiders.base import Listing, NewsSpider, PageFields
+from scrapers.spiders.base import Listing, NewsSpider, PageFields, declared_urls
 from scrapers.spiders.feed import FeedSpider
 from scrapers.urls import canonical_url, registered_domain
 
@@ -100,7 +100,7 @@ class ImportSpider(scrapy.Spider):
     def _saved_page(self, page: ArchivedPage) -> Article | None:
         selector = Selector(text=page.content, type="html")
         url = next(filter(None, (spider.saved_page_url(selector) for spider in self._sources)), None)
-        url = url or selector.css('link[rel="canonical"]::attr(href), meta[property="og:url"]::attr(content)').get()
+        url = url or next(iter(declared_urls(selector)), None)
         if not url:
             raise ArchiveError("no_url", "a saved page that names no address (no canonical link or og:url)")
         spider = self.spider_for(url)

@@ -346,10 +346,7 @@ class NewsSpider(scrapy.Spider):
         """The address a saved copy of one of this site's article pages gives for itself; None
         when the page names none or is not this site's article. The archive importer asks every
         source in turn."""
-        for url in page.css('link[rel="canonical"]::attr(href), meta[property="og:url"]::attr(content)').getall():
-            if self.article_url(url.strip()):
-                return url.strip()
-        return None
+        return next((url for url in declared_urls(page) if self.article_url(url)), None)
 
     def article_body(self, container: Selector) -> tuple[str, str | None]:
         """The article container's HTML without the elements ``chrome_selectors`` name, and the
@@ -434,6 +431,12 @@ def _clean(text: str | None) -> str | None:
 
 def is_robots_txt(url: str) -> bool:
     return urlsplit(url).path == "/robots.txt"
+
+
+def declared_urls(page: Selector) -> list[str]:
+    """The addresses a page gives for itself: its canonical link and ``og:url``."""
+    found = page.css('link[rel="canonical"]::attr(href), meta[property="og:url"]::attr(content)').getall()
+    return [url.strip() for url in found if url.strip()]
 
 
 def author_name(text: str) -> str:
