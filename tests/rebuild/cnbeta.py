@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 from email.utils import format_datetime
 from html import escape
 from zoneinfo import ZoneInfo
 
+from scrapers.archive import front_date
 from tests.rebuild.archive import Archived, cnbeta_files, read_archived
 from tests.rebuild.mirror import Page, Site
 
@@ -44,11 +45,9 @@ def load() -> list[Archived]:
 
 
 def published(item: Archived) -> datetime:
-    moment = item.front["date"]
-    if isinstance(moment, str):
-        moment = datetime.fromisoformat(moment.replace("Z", "+00:00"))
-    assert isinstance(moment, datetime)
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    moment = front_date(item.front["date"])
+    assert moment is not None, item.source
+    return moment
 
 
 def desktop_url(item: Archived) -> str:
