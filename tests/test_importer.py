@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest_twisted
 from lxml import html as lxml_html
@@ -16,7 +17,7 @@ from scrapers.importer import ImportSpider
 from tests import test_anquanke, test_securityonline, test_thehackernews
 from tests.crawling import ROOT, CrawlResult, assert_no_cassette_miss, crawl
 from tests.rebuild import anquanke, securityonline, thehackernews
-from tests.rebuild.archive import TruncatedDumpError, read_archived
+from tests.rebuild.archive import Archived, TruncatedDumpError, read_archived
 
 CNBETA_CHROME = (
     "参考资料",
@@ -68,22 +69,24 @@ def archived_articles(shared: Path) -> dict[str, list[str]]:
             kept = [p for p in paragraphs if not re.fullmatch(r"https?://\S+|参考资料[:：]?", p)]
             expected[url[1]] = [kept[0], kept[-1]]
             continue
-        expected[str(item.front["url"])] = _dump_paragraphs(path.parent.name, item)
+        expected[str(item.front["url"])] = _dump_paragraphs(item)
     return expected
 
 
-def _dump_paragraphs(site: str, item: object) -> list[str]:
-    if site.startswith("anquanke") or "anquanke.com" in str(getattr(item, "front", {}).get("url")):
+def _dump_paragraphs(item: Archived) -> list[str]:
+    """The body lines the rebuild of the dump's site reads as the article."""
+    host = urlsplit(str(item.front["url"])).hostname or ""
+    if host.endswith("anquanke.com"):
         try:
-            body = anquanke.regions(item)["body"]  # type: ignore[arg-type]
+            body = anquanke.regions(item)["body"]
         except TruncatedDumpError:
-            lines = item.content.splitlines()  # type: ignore[attr-defined]
+            lines = item.content.splitlines()
             start = next(n for n, line in enumerate(lines) if line.startswith("译文仅供参考"))
             body = lines[start + 1 : start + 8]
-    elif site == "thehackernews":
-        body = thehackernews.split(item)["body"]  # type: ignore[arg-type]
+    elif host.endswith("thehackernews.com"):
+        body = thehackernews.split(item)["body"]
     else:
-        body = securityonline.regions(item)["body"]  # type: ignore[arg-type]
+        body = securityonline.regions(item)["body"]
     # Dumps keep some raw HTML tags, which Markdown passes through as markup, not text.
     texts = [re.sub(r"<[^>]+>", "", markdown_line_text(line)).strip() for line in body]
     paragraphs = [text for text in texts if text]

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import pytest_twisted
 from itemadapter import ItemAdapter
+from scrapy.exceptions import NotConfigured
 from scrapy.utils.project import get_project_settings
 from scrapy.utils.test import get_crawler
 
@@ -160,8 +161,6 @@ def test_a_body_that_is_all_template_is_kept_whole(tmp_path: Path) -> None:
 
 
 def test_templates_can_be_turned_off(tmp_path: Path) -> None:
-    from scrapy.exceptions import NotConfigured
-
     with pytest.raises(NotConfigured):
         stage(tmp_path, TEMPLATES_ENABLED=False)
 
