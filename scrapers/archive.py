@@ -117,15 +117,19 @@ def read_archive(path: Path) -> ArchivedPage:
 
 
 def _without_cut(content: str) -> tuple[str, bool]:
-    """A dump without the "..." its archive put where it cut the page off, and whether it did.
-    A last line cut inside a link or an image is dropped: its markup would show as text."""
+    """A dump without the "..." its archive put where it cut the page off, and whether it did."""
     lines = content.rstrip().splitlines()
     if not lines or not lines[-1].endswith("..."):
         return content, False
-    last = lines.pop()[: -len("...")].rstrip()
-    if last.count("[") == last.count("]") and last.count("(") == last.count(")"):
-        lines.append(last)
-    return "\n".join(lines) + "\n", True
+    last = uncut_line(lines.pop())
+    return "\n".join([*lines, *([last] if last is not None else [])]) + "\n", True
+
+
+def uncut_line(line: str) -> str | None:
+    """The line a dump's archive cut off, without its "..." marker; None when the cut fell inside a
+    link or an image, whose markup would then show as text."""
+    text = re.sub(r"\s*\.\.\.$", "", line)
+    return text if text.count("[") == text.count("]") and text.count("(") == text.count(")") else None
 
 
 def archive_files(paths: list[Path]) -> list[Path]:

@@ -18,7 +18,7 @@ from html import escape
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from scrapers.archive import markdown_line_text
+from scrapers.archive import markdown_line_text, uncut_line
 from tests.rebuild.archive import Archived, markdown_html, site_files, sitemap_index, teaser, urlset
 from tests.rebuild.mirror import Page, Site
 
@@ -44,10 +44,9 @@ def split(item: Archived) -> dict[str, list[str]]:
     closing = next((n for n in range(hero, len(lines)) if lines[n].startswith(_CLOSING)), None)
     body = lines[hero + 1 : closing]
     if closing is None:
-        # Cut by the archive inside the body: drop its "..." marker and keep the text before it,
-        # unless the cut fell inside a link or image, whose markup would then show as text.
-        last = re.sub(r"\s*\.\.\.$", "", body.pop())
-        if last.count("[") == last.count("]") and last.count("(") == last.count(")"):
+        # Cut by the archive inside the body.
+        last = uncut_line(body.pop())
+        if last is not None:
             body.append(last)
     tail = lines[closing:] if closing is not None else []
     # The last line the archive kept of a complete page is a cut-off list of label links.
