@@ -30,3 +30,9 @@ class Article:
     originalSource: str | None = None
     sourceSite: str | None = None
     dateDownloaded: str | None = None
+    # Set by the dedupe stage (pipelines/dedupe.py): the story the article tells, and for a
+    # duplicate the URL of the story's first item and how it was recognised.
+    storyId: str | None = None
+    duplicateOf: str | None = None
+    duplicateKind: str | None = None
+    relatedTo: list[str] = field(default_factory=list)

@@ -40,6 +40,7 @@ ITEM_PIPELINES = {
     "pipelines.templates.LearnedTemplatePipeline": 150,
     "pipelines.validate.ValidatePipeline": 200,
     "pipelines.canonical.CanonicalUrlDedupePipeline": 300,
+    "pipelines.dedupe.DedupePipeline": 400,
 }
 
 DOWNLOADER_MIDDLEWARES = {
@@ -61,6 +62,15 @@ TEMPLATES_MIN_PAGES = 5
 TEMPLATES_MIN_SHARE = 0.3
 TEMPLATES_RECENT_PAGES = 200
 TEMPLATES_MAX_SHARE = 0.5
+
+# Story dedupe (pipelines/dedupe.py): "drop" keeps one item per story in the feed, "annotate"
+# keeps every item with storyId / duplicateOf / duplicateKind. The state is the STATE_PATH store
+# unless DEDUPE_STATE names another SQLite file or a redis:// URL; articles older than
+# RETENTION_DAYS no longer dedupe new ones.
+DEDUPE_ENABLED = True
+DEDUPE_ACTION = "drop"
+DEDUPE_STATE = None
+DEDUPE_RETENTION_DAYS = 180
 
 # Article bodies shorter than this are not articles: the limit counts CJK characters once and
 # Latin words once, so it means the same for Chinese and English text.

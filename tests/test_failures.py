@@ -46,12 +46,21 @@ async def test_failures_are_counted_and_the_crawl_goes_on(tmp_path: Path) -> Non
     feeds = "/missing.xml,/broken.xml,/not-a-feed.xml,/empty.xml,/feed.xml"
     with server:
         result = await crawl(
-            LocalNewsSpider, tmp_path, {"DOWNLOAD_MAXSIZE": 100_000, "RETRY_TIMES": 1}, base=base, feeds=feeds
+            LocalNewsSpider,
+            tmp_path,
+            # Kept so that both pages' text can be compared; the second is marked, not dropped.
+            {"DOWNLOAD_MAXSIZE": 100_000, "RETRY_TIMES": 1, "DEDUPE_ACTION": "annotate"},
+            base=base,
+            feeds=feeds,
         )
 
     stats = result.stats
     bodies = {item["url"].removeprefix(base): item["articleBody"] for item in result.items}
     assert bodies == {"/news/1": "\n".join(GOOD), "/news/7": "\n".join(GOOD)}
+    first, second = result.items
+    assert (second["duplicateKind"], second["duplicateOf"]) == ("exact", first["url"])
+    assert first["duplicateKind"] is None and first["storyId"] == second["storyId"]
+    assert stats["dedupe/duplicate/exact"] == 1
     assert stats["finish_reason"] == "finished"
     assert stats["start_url/failed"] == 2
     assert stats["start_url/failed/http_404"] == 1

@@ -47,7 +47,10 @@ SKIPPED = {
 
 
 async def import_archive(shared: Path, tmp_path: Path) -> CrawlResult:
-    return await crawl(ImportSpider, tmp_path, paths=[str(shared / "seeds"), str(shared / "sites")])
+    # Annotated, not dropped: every archived article must come out, the Anquanke translation of a
+    # The Hacker News article as well as its original.
+    settings = {"DEDUPE_ACTION": "annotate"}
+    return await crawl(ImportSpider, tmp_path, settings, paths=[str(shared / "seeds"), str(shared / "sites")])
 
 
 def flat(text: str) -> str:
@@ -114,6 +117,14 @@ async def test_every_archived_article_is_imported_clean(shared: Path, tmp_path: 
     assert result.stats["import/skipped"] == 3
     # 3 Anquanke and 11 The Hacker News dumps end inside the article (the archive's size limit).
     assert result.stats["import/truncated"] == 14
+    # The one story archived twice: The Hacker News' original and Anquanke's translation of it.
+    duplicates = [
+        (item["url"], item["duplicateKind"], item["duplicateOf"]) for item in result.items if item["duplicateOf"]
+    ]
+    translation = "https://www.anquanke.com/post/id/308613"
+    original = "https://thehackernews.com/2025/06/new-linux-flaws-enable-full-root-access.html"
+    assert duplicates in ([(original, "translation", translation)], [(translation, "translation", original)])
+    assert result.stats["dedupe/duplicate/translation"] == 1
 
 
 @pytest_twisted.ensureDeferred

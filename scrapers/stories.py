@@ -1,0 +1,251 @@
+"""Which story an article belongs to: the matching behind the dedupe stage (pipelines/dedupe.py).
+
+An article is checked against what the store holds, cheapest evidence first, and joins the story of
+the first match that is strong enough:
+
+1. the same canonical URL, or the same body once case, width, spacing and punctuation are gone
+   (``exact``);
+2. attribution: it names an article of the store as its original (原文地址, 本文翻译自, ``isBasedOn``),
+   or is named by one, or names the same original as one from another site. A named link is trusted
+   only when the two texts share evidence too: sites cite the wrong page, and one site's two
+   articles citing one page are two works (``translation`` across languages or between two
+   renderings of one original, else ``republication``);
+3. same-language near duplicates: MinHash-LSH candidates whose estimated Jaccard similarity or
+   containment clears a threshold (``republication``; ``near`` for a copy on the same site, which
+   must be far closer, since a site's articles share its header and footer);
+4. cross-lingual matches without a link: articles in another language published within a few days
+   that share rare evidence (CVE ids, numbers, Latin-script names, domains) (``translation``).
+
+A match too weak to merge is reported as ``relatedTo``. A shared CVE id or company name alone is
+never enough: the evidence score counts how much of both articles' evidence agrees.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from scrapers import fingerprint as fp
+from scrapers.storystore import StoredArticle
+from scrapers.urls import canonical_url, registered_domain
+
+if TYPE_CHECKING:
+    from scrapers.storystore import StoryStore
+
+KINDS = ("exact", "near", "republication", "translation")
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    # Same-language text similarity between two sites: estimated Jaccard, or containment of the
+    # shorter text in the longer (a cut or framed copy).
+    jaccard: float = 0.3
+    containment: float = 0.5
+    # The same site: only a near copy, as its own articles share header and footer.
+    same_site_jaccard: float = 0.8
+    # Evidence agreement needed to trust a named original, and to merge with no link at all.
+    linked_evidence: float = 0.2
+    unlinked_evidence: float = 0.5
+    same_language_evidence: float = 0.7
+    related: float = 0.15
+    window_days: float = 4.0
+    # A line seen in this many stories is template.
+    template_stories: int = 2
+
+
+@dataclass
+class Match:
+    story: int
+    first_url: str
+    kind: str
+    related: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Verdict:
+    story_id: str
+    duplicate_of: str | None
+    kind: str | None
+    related: list[str]
+
+
+def story_id(first_url: str) -> str:
+    return hashlib.blake2b(first_url.encode("utf-8"), digest_size=8).hexdigest()
+
+
+def published_days(value: Any) -> float | None:
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        return moment.toordinal() - 719163.0 + moment.hour / 24
+    return moment.timestamp() / 86400
+
+
+def evidence_score(a: np.ndarray, b: np.ndarray) -> float:
+    """Agreement of two evidence sets: shared items over the smaller set, damped for small sets
+    so that two articles naming one CVE and one company do not agree fully."""
+    if not len(a) or not len(b):
+        return 0.0
+    shared = len(np.intersect1d(a, b, assume_unique=True))
+    return shared / (min(len(a), len(b)) + 3)
+
+
+class StoryMatcher:
+    def __init__(self, store: StoryStore, thresholds: Thresholds | None = None):
+        self.store = store
+        self.thresholds = thresholds or Thresholds()
+
+    def classify(self, item: dict[str, Any], now: float | None = None) -> Verdict:
+        url = canonical_url(item.get("canonicalUrl") or item["url"])
+        body = item.get("articleBody") or ""
+        lines = fp.body_lines(body)
+        keys = [key for _, key in lines]
+        line_hashes = [fp.line_hash(key) for key in keys]
+        # Lines seen in several other stories are a site's or a genre's template (a footer, a
+        # disclaimer, an advisory's headings): they say nothing of which story this is.
+        stories = self.store.line_stories(line_hashes)
+        kept = [
+            pair
+            for pair, line in zip(lines, line_hashes, strict=True)
+            if stories.get(line, 0) < self.thresholds.template_stories
+        ]
+        kept = kept or lines
+        kept_text = "\n".join(line for line, _ in kept)
+        kept_keys = [key for _, key in kept]
+        cjk = fp.is_cjk(keys)
+        signature, size = fp.signature(kept_text, kept_keys, cjk)
+        origins = [origin for origin in fp.origin_urls(body, item.get("isBasedOn")) if origin != url]
+        tokens = fp.evidence(kept_text, cjk)
+        evidence = fp.evidence_hashes(tokens)
+        site = item.get("sourceSite") or registered_domain(url)
+        language = item.get("inLanguage") or ("zh" if cjk else "en")
+        published = published_days(item.get("datePublished"))
+
+        url_key = fp.key_of("url", url)
+        hash_key = fp.body_hash(keys, len(body))
+        origin_keys = {fp.key_of("url", origin): origin for origin in origins}
+        cited_keys = {fp.key_of("origin", origin): origin for origin in origins}
+        cited_me = fp.key_of("origin", url)
+        bands = fp.band_keys(signature) if size else []
+        rare = [fp.key_of("evidence", token) for token in _rare_evidence(tokens)]
+        hits = self.store.lookup([url_key, hash_key, cited_me, *origin_keys, *cited_keys, *bands, *rare])
+        ids = {article for found in hits.values() for article in found}
+        known = self.store.articles(ids) if ids else {}
+
+        me = StoredArticle(
+            0, item["url"], 0, site, language, cjk, published, now or time.time(), size, signature, evidence
+        )
+        match = self._match(me, hits, known, url_key, hash_key, cited_me, origin_keys, cited_keys, bands, rare)
+        if match is not None:
+            me.story = match.story
+        own_keys = [url_key, hash_key, *cited_keys, *bands, *rare]
+        self.store.add(me, own_keys)
+        self.store.count_lines(line_hashes, me.story, int(me.seen // 86400))
+        if match is None or match.kind == "related":
+            related = match.related if match else []
+            return Verdict(story_id(me.url), None, None, related)
+        return Verdict(story_id(match.first_url), match.first_url, match.kind, match.related)
+
+    def _match(
+        self,
+        me: StoredArticle,
+        hits: dict[int, list[int]],
+        known: dict[int, StoredArticle],
+        url_key: int,
+        hash_key: int,
+        cited_me: int,
+        origin_keys: dict[int, str],
+        cited_keys: dict[int, str],
+        bands: list[int],
+        rare: list[int],
+    ) -> Match | None:
+        t = self.thresholds
+
+        def found(*keys: int) -> list[StoredArticle]:
+            return [known[i] for key in keys for i in hits.get(key, ()) if i in known]
+
+        exact = found(url_key, hash_key)
+        if exact:
+            return self._joined(min(exact, key=lambda a: a.id), "exact")
+
+        # Attribution: the original itself, an article that names this one, or one that names
+        # the same original from another site.
+        linked = found(*origin_keys, cited_me)
+        siblings = [a for a in found(*cited_keys) if a.site != me.site]
+        best: tuple[float, StoredArticle] | None = None
+        for other in linked + siblings:
+            score = evidence_score(me.evidence, other.evidence)
+            if score >= t.linked_evidence and (best is None or score > best[0]):
+                best = (score, other)
+        if best is not None:
+            other = best[1]
+            same_text = other.cjk == me.cjk and fp.jaccard(me.signature, other.signature) >= t.jaccard
+            kind = "translation" if other.language != me.language or not same_text else "republication"
+            return self._joined(other, kind)
+
+        related: list[StoredArticle] = []
+        candidates: dict[int, int] = {}
+        for key in bands:
+            for article in hits.get(key, ()):
+                candidates[article] = candidates.get(article, 0) + 1
+        near: tuple[float, StoredArticle] | None = None
+        for article_id in candidates:
+            candidate = known.get(article_id)
+            if candidate is None or candidate.cjk != me.cjk:
+                continue
+            other = candidate
+            similarity = fp.jaccard(me.signature, other.signature)
+            if other.site == me.site:
+                strong = similarity >= t.same_site_jaccard
+            else:
+                contained = fp.containment(similarity, me.size, other.size)
+                strong = similarity >= t.jaccard or contained >= t.containment
+            if strong and (near is None or similarity > near[0]):
+                near = (similarity, other)
+            elif similarity >= t.related:
+                related.append(other)
+        if near is not None:
+            other = near[1]
+            return self._joined(other, "near" if other.site == me.site else "republication")
+
+        crossed: tuple[float, StoredArticle] | None = None
+        for other in found(*rare):
+            if other.id in candidates or not _within(me.published, other.published, t.window_days):
+                continue
+            score = evidence_score(me.evidence, other.evidence)
+            needed = t.unlinked_evidence if other.language != me.language else t.same_language_evidence
+            if other.site != me.site and score >= needed and (crossed is None or score > crossed[0]):
+                crossed = (score, other)
+            elif score >= t.related:
+                related.append(other)
+        if crossed is not None:
+            return self._joined(crossed[1], "translation")
+        if related:
+            firsts = self.store.articles({a.story for a in related})
+            return Match(0, "", "related", sorted({a.url for a in firsts.values()}))
+        return None
+
+    def _joined(self, other: StoredArticle, kind: str) -> Match:
+        first = other if other.story == other.id else self.store.articles([other.story]).get(other.story, other)
+        return Match(other.story, first.url, kind)
+
+
+def _within(a: float | None, b: float | None, days: float) -> bool:
+    return a is None or b is None or abs(a - b) <= days
+
+
+def _rare_evidence(tokens: list[str]) -> list[str]:
+    """The evidence worth an index entry: ids and names specific enough that sharing one makes two
+    articles worth comparing."""
+    specific = [t for t in tokens if t.startswith("cve-") or (any(c.isdigit() for c in t) and len(t) >= 5)]
+    names = [t for t in tokens if t.isalpha() and len(t) >= 6]
+    return (specific + names)[:8]
