@@ -47,7 +47,7 @@ class Thresholds:
     jaccard: float = 0.3
     containment: float = 0.5
     # The same site: only a near copy, as its own articles share header and footer.
-    same_site_jaccard: float = 0.8
+    same_site_jaccard: float = 0.9
     # Evidence agreement needed to trust a named original, and to merge with no link at all.
     linked_evidence: float = 0.2
     unlinked_evidence: float = 0.5

