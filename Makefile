@@ -14,7 +14,7 @@ REPLAY := -s 'CASSETTE_PATH=cassettes/%(name)s/crawl.yaml' -s CASSETTE_RECORD_MO
 # How far back `make record` follows list pages when re-recording the site cassettes live.
 SINCE ?= $(shell date -d '3 days ago' +%F)
 
-.PHONY: crawl demo test record cassettes clean
+.PHONY: crawl demo test bench record cassettes clean
 
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ test: $(INSTALLED)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/pytest --record-mode=none --block-network
+
+# Dedupe scores, speed, state size and query time (reads ../shared/dedupe; prints numbers, asserts nothing).
+bench: $(INSTALLED)
+	$(BIN)/python -m tests.bench_dedupe
 
 # Re-record every site cassette from the live sites (needs network access).
 record: $(INSTALLED)

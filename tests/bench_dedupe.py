@@ -1,0 +1,117 @@
+"""Dedupe benchmark (``make bench``): scores, speed and state size on ../shared/dedupe, and query time
+against a store of 10k and 1M synthetic articles.
+
+    python -m tests.bench_dedupe [--large N]
+
+Figures on a shared machine are noisy; compare the numbers of one run with each other.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from pipelines.dedupe import scheme_meta
+from scrapers import fingerprint as fp
+from scrapers.stories import StoryMatcher
+from scrapers.storystore import SQLiteStoryStore
+from tests.crawling import SHARED
+
+FIELDS = ("id", "url", "headline", "articleBody", "inLanguage", "datePublished", "sourceSite")
+
+
+def score(gold: Path, folder: Path) -> None:
+    items = [json.loads(line) for line in gold.read_text(encoding="utf-8").splitlines()]
+    store = SQLiteStoryStore(folder / f"{gold.stem}.sqlite3", scheme_meta(), retention_days=3650)
+    matcher = StoryMatcher(store)
+    inputs = [{name: item[name] for name in FIELDS} for item in items]
+    started = time.process_time()
+    verdicts = [matcher.classify(item) for item in inputs]
+    store.flush()
+    elapsed = time.process_time() - started
+    predictions = folder / f"{gold.stem}.pred.jsonl"
+    with predictions.open("w", encoding="utf-8") as out:
+        for item, verdict in zip(inputs, verdicts, strict=True):
+            out.write(json.dumps({"id": item["id"], "duplicateOf": verdict.duplicate_of}) + "\n")
+    print(f"## {gold.name}")
+    subprocess.run([sys.executable, str(SHARED / "eval" / "dedupe_eval.py"), str(gold), str(predictions)], check=True)
+    print(f"speed: {len(items) / elapsed:.0f} docs/s of CPU time on one core ({elapsed:.2f} s for {len(items)})")
+    print(f"state: {store.size_bytes() / len(items):.0f} bytes per document (SQLite pages of the dedupe tables)")
+    store.close()
+    print()
+
+
+def fill(store: SQLiteStoryStore, count: int, seed: int = 1) -> None:
+    """``count`` synthetic articles: random signatures, their band keys, a URL key and evidence,
+    written as the stage writes them."""
+    rng = np.random.default_rng(seed)
+    db = store.db
+    batch = 20_000
+    for start in range(0, count, batch):
+        n = min(batch, count - start)
+        signatures = rng.integers(0, 2**32, size=(n, fp.NUM_PERM), dtype=np.uint64).astype(np.uint32)
+        evidence = rng.integers(0, 2**32, size=(n, 24), dtype=np.uint64).astype(np.uint32)
+        articles = []
+        keys = []
+        for row in range(n):
+            article = store.next_id
+            store.next_id += 1
+            url = f"https://example.com/synthetic/{start + row}"
+            articles.append(
+                (article, url, article, "example.com", "zh", 1, 20000.0, time.time(), 2000,
+                 signatures[row].tobytes(), np.sort(evidence[row]).tobytes())
+            )  # fmt: skip
+            keys.append((fp.key_of("url", url), article))
+            keys.extend((key, article) for key in fp.band_keys(signatures[row]))
+        db.executemany("INSERT INTO dedupe_articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", articles)
+        db.executemany("INSERT OR IGNORE INTO dedupe_keys VALUES (?, ?)", keys)
+        db.commit()
+
+
+def query_time(sizes: list[int], folder: Path) -> None:
+    gold = SHARED / "dedupe" / "dev.jsonl"
+    queries = [json.loads(line) for line in gold.read_text(encoding="utf-8").splitlines()[:300]]
+    store = SQLiteStoryStore(folder / "synthetic.sqlite3", scheme_meta(), retention_days=3650)
+    filled = 0
+    for size in sizes:
+        fill(store, size - filled, seed=size)
+        filled = size
+        # Each query is a full classification of a real article; rolled back so that every size
+        # answers the same queries against the same store.
+        timings = []
+        for item in queries:
+            started = time.perf_counter()
+            StoryMatcher(store).classify({name: item[name] for name in FIELDS})
+            timings.append(time.perf_counter() - started)
+        store.db.rollback()
+        store.next_id = filled + 1
+        print(
+            f"query time at {size:>9,} documents: median {np.median(timings) * 1e3:.2f} ms, "
+            f"mean {np.mean(timings) * 1e3:.2f} ms ({len(queries)} real articles)"
+        )
+    store.close()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--large", type=int, default=1_000_000, help="size of the large synthetic store")
+    args = parser.parse_args()
+    if not (SHARED / "dedupe" / "dev.jsonl").is_file():
+        print(f"{SHARED / 'dedupe'} is absent: the benchmark needs its labelled articles", file=sys.stderr)
+        return 1
+    with tempfile.TemporaryDirectory() as folder:
+        for name in ("dev.jsonl", "dev-noattr.jsonl"):
+            score(SHARED / "dedupe" / name, Path(folder))
+        query_time([10_000, args.large], Path(folder))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
