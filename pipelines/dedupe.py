@@ -67,7 +67,8 @@ class DedupePipeline:
             raise NotConfigured("DEDUPE_ENABLED is off")
         self.action = settings.get("DEDUPE_ACTION")
         if self.action not in ACTIONS:
-            raise NotConfigured(f"DEDUPE_ACTION must be one of {', '.join(ACTIONS)}, not {self.action!r}")
+            # Not NotConfigured: a typo must not let every duplicate through unnoticed.
+            raise ValueError(f"DEDUPE_ACTION must be one of {', '.join(ACTIONS)}, not {self.action!r}")
         self.crawler = crawler
         self.location: str | Path = settings.get("DEDUPE_STATE") or state_path(settings)
         self.retention_days = settings.getfloat("DEDUPE_RETENTION_DAYS")

@@ -79,10 +79,6 @@ def body_lines(text: str) -> list[tuple[str, str]]:
     return [(line, key) for line, key in zip(lines, keys, strict=True) if key]
 
 
-def line_keys(text: str) -> list[str]:
-    return [key for _, key in body_lines(text)]
-
-
 def line_hash(key: str) -> int:
     return zlib.crc32(key.encode("utf-8"))
 

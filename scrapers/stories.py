@@ -13,8 +13,9 @@ the first match that is strong enough:
 3. same-language near duplicates: MinHash-LSH candidates whose estimated Jaccard similarity or
    containment clears a threshold (``republication``; ``near`` for a copy on the same site, which
    must be far closer, since a site's articles share its header and footer);
-4. cross-lingual matches without a link: articles in another language published within a few days
-   that share rare evidence (CVE ids, numbers, Latin-script names, domains) (``translation``).
+4. matches without a link: articles of another site published within a few days that share rare
+   evidence (CVE ids, numbers, Latin-script names, domains): a translation into another language,
+   or, with stricter agreement, another translation of the same original (``translation``).
 
 A match too weak to merge is reported as ``relatedTo``. A shared CVE id or company name alone is
 never enough: the evidence score counts how much of both articles' evidence agrees.

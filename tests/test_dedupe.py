@@ -273,3 +273,12 @@ async def test_a_story_seen_in_one_run_is_dropped_in_the_next(tmp_path: Path) ->
     assert run3.items == []
     # Every URL of run 2 is in the state, the dropped translation's too.
     assert run3.stats["dedupe/duplicate/exact"] == 32
+
+
+def test_a_misspelt_action_stops_the_crawl_instead_of_letting_duplicates_through() -> None:
+    from scrapy.utils.test import get_crawler
+
+    from pipelines.dedupe import DedupePipeline
+
+    with pytest.raises(ValueError, match="DEDUPE_ACTION must be one of drop, annotate, not 'annotated'"):
+        DedupePipeline.from_crawler(get_crawler(settings_dict={"DEDUPE_ENABLED": True, "DEDUPE_ACTION": "annotated"}))
