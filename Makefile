@@ -25,9 +25,14 @@ $(INSTALLED): pyproject.toml
 crawl: $(INSTALLED)
 	for spider in $(SOURCES); do $(BIN)/scrapy crawl $$spider || exit 1; done
 
+# The demo keeps its own state, started afresh each time, so that a second `make demo` shows the
+# same items (a real crawl's state would drop them all as already seen).
+DEMO_STATE := .scrapy/demo.sqlite3
+
 demo: $(INSTALLED)
-	for spider in $(SOURCES); do $(BIN)/scrapy crawl $$spider $(REPLAY) || exit 1; done
-	$(BIN)/scrapy crawl feed -a url="$(FEED_URLS)" $(REPLAY)
+	rm -f $(DEMO_STATE) $(DEMO_STATE)-wal $(DEMO_STATE)-shm
+	for spider in $(SOURCES); do $(BIN)/scrapy crawl $$spider $(REPLAY) -s STATE_PATH=$(DEMO_STATE) || exit 1; done
+	$(BIN)/scrapy crawl feed -a url="$(FEED_URLS)" $(REPLAY) -s STATE_PATH=$(DEMO_STATE)
 	@ls -l feeds/*/
 
 test: $(INSTALLED)
