@@ -124,6 +124,12 @@ def _read(paths: list[Path], problems: list[str]) -> Iterator[dict[str, Any]]:
                 yield item
 
 
+def _remove_sqlite(path: Path) -> None:
+    """A SQLite file with its WAL and shared-memory files."""
+    for leftover in path.parent.glob(f"{path.name}*"):
+        leftover.unlink()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m pipelines.dedupe",
@@ -146,8 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     temporary = args.state is None
     location = args.state or args.output.with_name(f".{args.output.name}.dedupe.sqlite3")
     if temporary:
-        for leftover in Path(location).parent.glob(f"{Path(location).name}*"):
-            leftover.unlink()
+        _remove_sqlite(Path(location))
     try:
         store = open_store(location, args.retention_days)
     except Exception as error:  # any store failure ends the run with its reason
@@ -177,8 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         store.close()
         if temporary:
-            for leftover in Path(location).parent.glob(f"{Path(location).name}*"):
-                leftover.unlink()
+            _remove_sqlite(Path(location))
     elapsed = time.perf_counter() - started
     duplicates = ", ".join(f"{kind} {counts[kind]}" for kind in KINDS)
     print(

@@ -133,8 +133,8 @@ class StoryMatcher:
 
         url_key = fp.key_of("url", url)
         hash_key = fp.body_hash(keys, len(body))
-        origin_keys = {fp.key_of("url", origin): origin for origin in origins}
-        cited_keys = {fp.key_of("origin", origin): origin for origin in origins}
+        origin_keys = [fp.key_of("url", origin) for origin in origins]
+        cited_keys = [fp.key_of("origin", origin) for origin in origins]
         cited_me = fp.key_of("origin", url)
         bands = fp.band_keys(signature) if size else []
         rare = [fp.key_of("evidence", token) for token in _rare_evidence(tokens)]
@@ -164,8 +164,8 @@ class StoryMatcher:
         url_key: int,
         hash_key: int,
         cited_me: int,
-        origin_keys: dict[int, str],
-        cited_keys: dict[int, str],
+        origin_keys: list[int],
+        cited_keys: list[int],
         bands: list[int],
         rare: list[int],
     ) -> Match | None:
@@ -194,10 +194,8 @@ class StoryMatcher:
             return self._joined(other, kind)
 
         related: list[StoredArticle] = []
-        candidates: dict[int, int] = {}
-        for key in bands:
-            for article in hits.get(key, ()):
-                candidates[article] = candidates.get(article, 0) + 1
+        # In the order of the bands, so that ties go the same way in every run.
+        candidates = dict.fromkeys(article for key in bands for article in hits.get(key, ()))
         near: tuple[float, StoredArticle] | None = None
         for article_id in candidates:
             candidate = known.get(article_id)

@@ -15,14 +15,14 @@ from __future__ import annotations
 import sqlite3
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
 from scrapers.state import connect
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Iterator
     from pathlib import Path
 
 
@@ -115,58 +115,58 @@ class SQLiteStoryStore:
             self.db.execute("DELETE FROM dedupe_lines WHERE day < ?", (int(before // 86400),))
         return count
 
+    def _rows_in(self, query: str, values: Iterable[int]) -> Iterator[tuple[Any, ...]]:
+        """The rows of ``query`` (a SELECT ending in ``IN ({marks})``) for ``values``, asked in
+        chunks below SQLite's limit on bound parameters."""
+        values = list(values)
+        for start in range(0, len(values), 500):
+            chunk = values[start : start + 500]
+            yield from self.db.execute(query.format(marks=",".join("?" * len(chunk))), chunk)
+
     def lookup(self, keys: Iterable[int]) -> dict[int, list[int]]:
-        keys = list(keys)
         found: dict[int, list[int]] = {}
-        for start in range(0, len(keys), 500):
-            chunk = keys[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            for key, article in self.db.execute(f"SELECT key, article FROM dedupe_keys WHERE key IN ({marks})", chunk):
-                found.setdefault(key, []).append(article)
+        for key, article in self._rows_in("SELECT key, article FROM dedupe_keys WHERE key IN ({marks})", keys):
+            found.setdefault(key, []).append(article)
         return found
 
     def articles(self, ids: Iterable[int]) -> dict[int, StoredArticle]:
-        ids = list(ids)
-        found: dict[int, StoredArticle] = {}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            for row in self.db.execute(f"SELECT * FROM dedupe_articles WHERE id IN ({marks})", chunk):
-                found[row[0]] = StoredArticle(
-                    id=row[0], url=row[1], story=row[2], site=row[3], language=row[4], cjk=bool(row[5]),
-                    published=row[6], seen=row[7], size=row[8],
-                    signature=np.frombuffer(row[9], dtype=np.uint32),
-                    evidence=np.frombuffer(row[10], dtype=np.uint32),
-                )  # fmt: skip
-        return found
+        return {
+            row[0]: StoredArticle(
+                id=row[0], url=row[1], story=row[2], site=row[3], language=row[4], cjk=bool(row[5]),
+                published=row[6], seen=row[7], size=row[8],
+                signature=np.frombuffer(row[9], dtype=np.uint32),
+                evidence=np.frombuffer(row[10], dtype=np.uint32),
+            )
+            for row in self._rows_in("SELECT * FROM dedupe_articles WHERE id IN ({marks})", ids)
+        }  # fmt: skip
 
     def add(self, article: StoredArticle, keys: Iterable[int]) -> int:
-        article.id = self.next_id
-        if article.story == 0:
-            article.story = article.id
-        self.next_id += 1
-        self.db.execute(
-            "INSERT INTO dedupe_articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                article.id, article.url, article.story, article.site, article.language, int(article.cjk),
-                article.published, article.seen, article.size,
-                article.signature.astype(np.uint32).tobytes(), article.evidence.astype(np.uint32).tobytes(),
-            ),
-        )  # fmt: skip
-        self.db.executemany("INSERT OR IGNORE INTO dedupe_keys VALUES (?, ?)", [(key, article.id) for key in set(keys)])
-        self.pending += 1
-        if self.pending >= self.BATCH:
-            self.flush()
+        self.add_many([(article, keys)])
         return article.id
 
+    def add_many(self, entries: Iterable[tuple[StoredArticle, Iterable[int]]]) -> None:
+        """Store articles with their lookup keys, numbering them; a story of 0 is their own."""
+        articles = []
+        keys = []
+        for article, article_keys in entries:
+            article.id = self.next_id
+            self.next_id += 1
+            if article.story == 0:
+                article.story = article.id
+            articles.append(
+                (article.id, article.url, article.story, article.site, article.language, int(article.cjk),
+                 article.published, article.seen, article.size,
+                 article.signature.astype(np.uint32).tobytes(), article.evidence.astype(np.uint32).tobytes())
+            )  # fmt: skip
+            keys += [(key, article.id) for key in set(article_keys)]
+        self.db.executemany("INSERT INTO dedupe_articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", articles)
+        self.db.executemany("INSERT OR IGNORE INTO dedupe_keys VALUES (?, ?)", keys)
+        self.pending += len(articles)
+        if self.pending >= self.BATCH:
+            self.flush()
+
     def line_stories(self, lines: Iterable[int]) -> dict[int, int]:
-        lines = list(lines)
-        found: dict[int, int] = {}
-        for start in range(0, len(lines), 500):
-            chunk = lines[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            found.update(self.db.execute(f"SELECT line, stories FROM dedupe_lines WHERE line IN ({marks})", chunk))
-        return found
+        return dict(self._rows_in("SELECT line, stories FROM dedupe_lines WHERE line IN ({marks})", lines))
 
     def count_lines(self, lines: Iterable[int], story: int, day: int) -> None:
         self.db.executemany(

@@ -34,7 +34,6 @@ class RedisStoryStore:
             fields: dict[FieldT, EncodableT] = {name: value for name, value in meta.items()}
             client.hset(f"{prefix}:meta", mapping=fields)
         self.pipe = client.pipeline(transaction=False)
-        self.pending = 0
 
     @classmethod
     def from_url(cls, url: str, meta: dict[str, str], retention_days: float) -> RedisStoryStore:
@@ -91,7 +90,6 @@ class RedisStoryStore:
         for key in set(keys):
             self.pipe.sadd(f"{self.prefix}:k:{key}", article.id)
             self.pipe.expire(f"{self.prefix}:k:{key}", self.ttl)
-        self.pending += 1
         return article.id
 
     def line_stories(self, lines: Iterable[int]) -> dict[int, int]:
@@ -121,7 +119,6 @@ class RedisStoryStore:
     def flush(self) -> None:
         if len(self.pipe):
             self.pipe.execute()
-        self.pending = 0
 
     def close(self) -> None:
         self.flush()

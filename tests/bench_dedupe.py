@@ -21,7 +21,7 @@ import numpy as np
 from pipelines.dedupe import scheme_meta
 from scrapers import fingerprint as fp
 from scrapers.stories import StoryMatcher
-from scrapers.storystore import SQLiteStoryStore
+from scrapers.storystore import SQLiteStoryStore, StoredArticle
 from tests.crawling import SHARED
 
 FIELDS = ("id", "url", "headline", "articleBody", "inLanguage", "datePublished", "sourceSite")
@@ -52,27 +52,30 @@ def fill(store: SQLiteStoryStore, count: int, seed: int = 1) -> None:
     """``count`` synthetic articles: random signatures, their band keys, a URL key and evidence,
     written as the stage writes them."""
     rng = np.random.default_rng(seed)
-    db = store.db
     batch = 20_000
     for start in range(0, count, batch):
         n = min(batch, count - start)
         signatures = rng.integers(0, 2**32, size=(n, fp.NUM_PERM), dtype=np.uint64).astype(np.uint32)
         evidence = rng.integers(0, 2**32, size=(n, 24), dtype=np.uint64).astype(np.uint32)
-        articles = []
-        keys = []
+        entries = []
         for row in range(n):
-            article = store.next_id
-            store.next_id += 1
             url = f"https://example.com/synthetic/{start + row}"
-            articles.append(
-                (article, url, article, "example.com", "zh", 1, 20000.0, time.time(), 2000,
-                 signatures[row].tobytes(), np.sort(evidence[row]).tobytes())
-            )  # fmt: skip
-            keys.append((fp.key_of("url", url), article))
-            keys.extend((key, article) for key in fp.band_keys(signatures[row]))
-        db.executemany("INSERT INTO dedupe_articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", articles)
-        db.executemany("INSERT OR IGNORE INTO dedupe_keys VALUES (?, ?)", keys)
-        db.commit()
+            article = StoredArticle(
+                0,
+                url,
+                0,
+                "example.com",
+                "zh",
+                True,
+                20000.0,
+                time.time(),
+                2000,
+                signatures[row],
+                np.sort(evidence[row]),
+            )
+            entries.append((article, [fp.key_of("url", url), *fp.band_keys(signatures[row])]))
+        store.add_many(entries)
+    store.flush()
 
 
 def query_time(sizes: list[int], folder: Path) -> None:
