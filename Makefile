@@ -19,11 +19,11 @@ SINCE ?= $(shell date -d '3 days ago' +%F)
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,deploy]'
 	touch $@
 
 crawl: $(INSTALLED)
-	for spider in $(SOURCES); do $(BIN)/scrapy crawl $$spider || exit 1; done
+	deploy/crawl-all
 
 # The demo keeps its own state, started afresh each time, so that a second `make demo` shows the
 # same items (a real crawl's state would drop them all as already seen).
@@ -45,10 +45,11 @@ test: $(INSTALLED)
 bench: $(INSTALLED)
 	$(BIN)/python -m tests.bench_dedupe
 
-# Re-record every site cassette from the live sites (needs network access).
+# Re-record every site cassette from the live sites (needs network access). The incremental stage
+# is off: a recording must hold every article, not only those the state has not seen.
 record: $(INSTALLED)
 	for spider in $(SOURCES); do \
-	  $(BIN)/scrapy crawl $$spider -a since=$(SINCE) -s DEFAULT_FEEDS='{}' \
+	  $(BIN)/scrapy crawl $$spider -a since=$(SINCE) -s DEFAULT_FEEDS='{}' -s INCREMENTAL_ENABLED=False \
 	    -s 'CASSETTE_PATH=cassettes/%(name)s/crawl.yaml' -s CASSETTE_RECORD_MODE=all || exit 1; \
 	done
 

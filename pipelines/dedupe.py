@@ -29,7 +29,7 @@ from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem, NotConfigured
 
 from scrapers import fingerprint
-from scrapers.state import state_path
+from scrapers.state import is_redis_url, state_location
 from scrapers.stories import KINDS, StoryMatcher
 from scrapers.storystore import SQLiteStoryStore
 
@@ -53,10 +53,10 @@ def scheme_meta() -> dict[str, str]:
 
 def open_store(location: str | Path, retention_days: float) -> StoryStore:
     """A story store at a SQLite path or a ``redis://`` / ``rediss://`` / ``unix://`` URL."""
-    if isinstance(location, str) and location.startswith(("redis://", "rediss://", "unix://")):
+    if is_redis_url(location):
         from scrapers.storystore_redis import RedisStoryStore
 
-        return RedisStoryStore.from_url(location, scheme_meta(), retention_days)
+        return RedisStoryStore.from_url(str(location), scheme_meta(), retention_days)
     return SQLiteStoryStore(Path(location), scheme_meta(), retention_days)
 
 
@@ -70,7 +70,7 @@ class DedupePipeline:
             # Not NotConfigured: a typo must not let every duplicate through unnoticed.
             raise ValueError(f"DEDUPE_ACTION must be one of {', '.join(ACTIONS)}, not {self.action!r}")
         self.crawler = crawler
-        self.location: str | Path = settings.get("DEDUPE_STATE") or state_path(settings)
+        self.location = state_location(settings, "DEDUPE_STATE")
         self.retention_days = settings.getfloat("DEDUPE_RETENTION_DAYS")
         self.matcher: StoryMatcher | None = None
 

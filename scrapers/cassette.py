@@ -16,7 +16,9 @@ It is enabled by one of two settings:
 
 It sits at priority 950, after every stock middleware, so it records the bytes exactly as the
 server sent them (still compressed, before redirects are followed) and its replayed responses run
-through decompression, redirects, retries and robots.txt handling like live ones.
+through decompression, redirects, retries and robots.txt handling like live ones. A network failure
+(a timeout, a refused connection) is recorded too, as a pseudo-response with an ``error`` entry, and
+replayed by raising the same error.
 """
 
 from __future__ import annotations
@@ -26,10 +28,13 @@ from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
 import vcr
-from scrapy import Request, signals
+from scrapy import Request, exceptions, signals
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Headers, Response
 from scrapy.responsetypes import responsetypes
+from twisted.internet import error as twisted_error
+from twisted.internet.error import TCPTimedOutError
+from twisted.web._newclient import ResponseNeverReceived
 from vcr.cassette import Cassette, CassetteContextDecorator
 from vcr.request import Request as VcrRequest
 
@@ -90,7 +95,39 @@ def to_vcr_response(response: Response) -> dict[str, Any]:
     }
 
 
+# Network failures a cassette keeps, by name, so that a replay fails as the recorded crawl did
+# (and goes through the same retries); nothing else is ever loaded from a cassette.
+RECORDED_ERRORS: dict[str, type[Exception]] = {
+    error.__name__: error
+    for error in (
+        exceptions.DownloadTimeoutError,
+        exceptions.DownloadConnectionRefusedError,
+        exceptions.CannotResolveHostError,
+        exceptions.DownloadFailedError,
+        exceptions.ResponseDataLossError,
+        twisted_error.TimeoutError,
+        twisted_error.ConnectionRefusedError,
+        twisted_error.ConnectionLost,
+        twisted_error.DNSLookupError,
+        TCPTimedOutError,
+        ResponseNeverReceived,
+    )
+}
+
+
+def to_vcr_failure(exception: Exception) -> dict[str, Any]:
+    """A network failure stored in place of a response: vcrpy holds request/response pairs only."""
+    return {
+        "status": {"code": 599, "message": "Network failure"},
+        "headers": {},
+        "body": {"string": b""},
+        "error": {"type": type(exception).__name__, "message": str(exception)},
+    }
+
+
 def from_vcr_response(request: Request, stored: dict[str, Any]) -> Response:
+    if "error" in stored:
+        raise RECORDED_ERRORS[stored["error"]["type"]](stored["error"]["message"])
     headers = Headers({name: values for name, values in stored["headers"].items()})
     body = stored["body"]["string"]
     if isinstance(body, str):
@@ -160,6 +197,12 @@ class CassetteMiddleware:
             self.misses.append(f"{request.method} {request.url}")
             raise CassetteMiss(f"{request.method} {request.url} is not in cassette {cassette._path}")
         return None
+
+    def process_exception(self, request: Request, exception: Exception) -> None:
+        if self.cassette.write_protected or type(exception).__name__ not in RECORDED_ERRORS:
+            return
+        self.cassette.append(to_vcr_request(request), to_vcr_failure(exception))
+        self.stats.inc_value("cassette/recorded_failures")
 
     def process_response(self, request: Request, response: Response) -> Response:
         cassette = self.cassette

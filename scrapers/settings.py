@@ -4,6 +4,8 @@ Only what differs from Scrapy's defaults is set here. Everything can be overridd
 ``-s NAME=VALUE`` or per spider with ``custom_settings``.
 """
 
+import os
+
 BOT_NAME = "scrapers"
 SPIDER_MODULES = ["scrapers.spiders"]
 NEWSPIDER_MODULE = "scrapers.spiders"
@@ -20,6 +22,8 @@ CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_DELAY = 1.0
 DOWNLOAD_TIMEOUT = 30
 RETRY_TIMES = 2
+# The longest Retry-After (seconds) waited out before a retry; a longer one is not retried.
+RETRY_AFTER_MAX = 60
 # A news page is well under a megabyte; anything far larger is not an article and is cut off.
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
@@ -40,10 +44,21 @@ ITEM_PIPELINES = {
     "pipelines.templates.LearnedTemplatePipeline": 150,
     "pipelines.validate.ValidatePipeline": 200,
     "pipelines.canonical.CanonicalUrlDedupePipeline": 300,
+    "pipelines.incremental.IncrementalPipeline": 350,
     "pipelines.dedupe.DedupePipeline": 400,
 }
 
+# Feed files are written under a temporary name and renamed when complete (scrapers/feedstorage.py).
+FEED_STORAGES = {
+    "": "scrapers.feedstorage.AtomicFileFeedStorage",
+    "file": "scrapers.feedstorage.AtomicFileFeedStorage",
+}
+
 DOWNLOADER_MIDDLEWARES = {
+    # Before the RetryMiddleware (550) sees a 429/503: waits out a short Retry-After.
+    "scrapers.retryafter.RetryAfterMiddleware": 560,
+    # Before the RedirectMiddleware (600) follows a redirect back into its own chain.
+    "scrapers.redirectloop.RedirectLoopMiddleware": 610,
     # Disabled (NotConfigured) unless VCR_CASSETTE or CASSETTE_PATH is set.
     "scrapers.cassette.CassetteMiddleware": 950,
 }
@@ -71,6 +86,24 @@ DEDUPE_ENABLED = True
 DEDUPE_ACTION = "drop"
 DEDUPE_STATE = None
 DEDUPE_RETENTION_DAYS = 180
+
+# Incremental crawling (pipelines/incremental.py): an article fetched less than REFETCH_AFTER
+# seconds ago is not fetched again; after that it is, and emitted again only if it changed. The
+# seen-store is the STATE_PATH store unless INCREMENTAL_STATE names another SQLite file or a
+# redis:// URL. It is also the journal that rolls back a killed crawl.
+INCREMENTAL_ENABLED = True
+INCREMENTAL_REFETCH_AFTER = 6 * 3600
+INCREMENTAL_STATE = None
+INCREMENTAL_RETENTION_DAYS = 180
+
+# Distributed mode (scrapers/distributed.py): set REDIS_URL, here or as the CLEANNEWS_REDIS_URL
+# environment variable, and every crawl shares the Redis scheduler queue, duplicate filter,
+# seen-store and dedupe state there.
+ADDONS = {"scrapers.distributed.DistributedMode": 0}
+REDIS_URL = os.environ.get("CLEANNEWS_REDIS_URL") or None
+# How long the shared duplicate filter remembers a request after the last one it saw: one round of
+# crawls, not more, so that the next round can fetch an article again once it is due.
+DUPEFILTER_TTL = 1800
 
 # Article bodies shorter than this are not articles: the limit counts CJK characters once and
 # Latin words once, so it means the same for Chinese and English text.

@@ -3,6 +3,9 @@
 Its place is the ``STATE_PATH`` setting, by default ``cleannews.sqlite3`` in the project's data
 folder (``.scrapy/``, where Scrapy keeps its HTTP cache). It runs in WAL mode, so a command that
 reads it (``scrapy chrome``) or a second crawl does not block a crawl that writes it.
+
+In distributed mode (``REDIS_URL`` set, see scrapers/distributed.py) the crawl state that several
+machines must share, dedupe and seen-store, goes to that Redis instead.
 """
 
 from __future__ import annotations
@@ -26,6 +29,16 @@ def state_path(settings: BaseSettings) -> Path:
     except NotConfigured:
         # Run outside the project folder (its settings module on the path, no scrapy.cfg above).
         return Path(".scrapy") / DEFAULT_NAME
+
+
+def is_redis_url(location: str | Path) -> bool:
+    return isinstance(location, str) and location.startswith(("redis://", "rediss://", "unix://"))
+
+
+def state_location(settings: BaseSettings, name: str) -> str | Path:
+    """Where a stage keeps its state: the setting ``name`` when set, else the Redis of
+    distributed mode (``REDIS_URL``), else the state file."""
+    return settings.get(name) or settings.get("REDIS_URL") or state_path(settings)
 
 
 def connect(path: Path) -> sqlite3.Connection:

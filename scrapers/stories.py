@@ -4,7 +4,7 @@ An article is checked against what the store holds, cheapest evidence first, and
 the first match that is strong enough:
 
 1. the same canonical URL, or the same body once case, width, spacing and punctuation are gone
-   (``exact``);
+   (``exact``); the same URL with another body is the article updated, and keeps its story;
 2. attribution: it names an article of the store as its original (原文地址, 本文翻译自, ``isBasedOn``),
    or is named by one, or names the same original as one from another site. A named link is trusted
    only when the two texts share evidence too: sites cite the wrong page, and one site's two
@@ -154,6 +154,8 @@ class StoryMatcher:
         if match is None or match.kind == "related":
             related = match.related if match else []
             return Verdict(story_id(me.url), None, None, related)
+        if match.kind == "update":
+            return Verdict(story_id(match.first_url), None, None, match.related)
         return Verdict(story_id(match.first_url), match.first_url, match.kind, match.related)
 
     def _match(
@@ -174,6 +176,12 @@ class StoryMatcher:
         def found(*keys: int) -> list[StoredArticle]:
             return [known[i] for key in keys for i in hits.get(key, ()) if i in known]
 
+        same_url = found(url_key)
+        if same_url and not found(hash_key):
+            # The article again, changed since (the incremental stage lets only changed ones
+            # through): it stays in its story, and a story's own article is no duplicate.
+            earlier = min(same_url, key=lambda a: a.id)
+            return self._joined(earlier, "update" if earlier.story == earlier.id else "near")
         exact = found(url_key, hash_key)
         if exact:
             return self._joined(min(exact, key=lambda a: a.id), "exact")

@@ -19,7 +19,9 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
+from scrapers import fingerprint
 from scrapers.state import connect
+from scrapers.urls import canonical_url
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -55,6 +57,9 @@ class StoryStore(Protocol):
     def line_stories(self, lines: Iterable[int]) -> dict[int, int]: ...
 
     def count_lines(self, lines: Iterable[int], story: int, day: int) -> None: ...
+
+    def forget(self, urls: Iterable[str], since: float) -> int:
+        """Drop the articles of these URLs stored since ``since``: what a killed crawl left."""
 
     def flush(self) -> None: ...
 
@@ -175,6 +180,17 @@ class SQLiteStoryStore:
             "day = excluded.day",
             [(line, story, day) for line in set(lines)],
         )
+
+    def forget(self, urls: Iterable[str], since: float) -> int:
+        # Only an article's own canonical URL is stored under a "url" key (see stories.py).
+        found = self.lookup({fingerprint.key_of("url", canonical_url(url)) for url in urls})
+        candidates = self.articles({article for ids in found.values() for article in ids})
+        gone = [article.id for article in candidates.values() if article.seen >= since]
+        if gone:
+            with self.db:
+                list(self._rows_in("DELETE FROM dedupe_articles WHERE id IN ({marks})", gone))
+                list(self._rows_in("DELETE FROM dedupe_keys WHERE article IN ({marks})", gone))
+        return len(gone)
 
     def flush(self) -> None:
         self.db.commit()

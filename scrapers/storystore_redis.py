@@ -14,7 +14,9 @@ import numpy as np
 import redis
 from redis.typing import EncodableT, FieldT
 
+from scrapers import fingerprint
 from scrapers.storystore import StoredArticle, check_meta
+from scrapers.urls import canonical_url
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -115,6 +117,19 @@ class RedisStoryStore:
         if updates:
             self.pipe.hset(name, mapping=updates)
             self.pipe.expire(name, self.ttl)
+
+    def forget(self, urls: Iterable[str], since: float) -> int:
+        found = self.lookup({fingerprint.key_of("url", canonical_url(url)) for url in urls})
+        candidates = self.articles({article for ids in found.values() for article in ids})
+        gone = [article.id for article in candidates.values() if article.seen >= since]
+        for article in gone:
+            # Other key sets keep the id; ids of missing articles are skipped like expired ones.
+            self.pipe.delete(f"{self.prefix}:a:{article}")
+            for key, ids in found.items():
+                if article in ids:
+                    self.pipe.srem(f"{self.prefix}:k:{key}", article)
+        self.flush()
+        return len(gone)
 
     def flush(self) -> None:
         if len(self.pipe):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -60,6 +61,36 @@ async def crawl(
     if feed.exists():
         items = [json.loads(line) for line in feed.read_text(encoding="utf-8").splitlines()]
     return CrawlResult(items, crawler.stats.get_stats(), fetched, feed)
+
+
+def scrapy_command(spider: str, state: Path, feeds: Path, cassette: Path, *settings: str) -> list[str]:
+    """``scrapy crawl`` of ``spider`` replaying ``cassette`` (recorded with since=2000-01-01), its
+    state in ``state`` and its feeds, named the default way, under ``feeds``."""
+    default_feeds = {
+        f"{feeds}/%(name)s/%(time)s.jsonl": {"format": "jsonlines", "encoding": "utf-8", "store_empty": False}
+    }
+    command = [sys.executable, "-m", "scrapy", "crawl", spider, "-a", "since=2000-01-01"]
+    for setting in (
+        f"CASSETTE_PATH={cassette}",
+        "CASSETTE_RECORD_MODE=none",
+        f"STATE_PATH={state}",
+        f"DEFAULT_FEEDS={json.dumps(default_feeds)}",
+        "AUTOTHROTTLE_ENABLED=False",
+        "DOWNLOAD_DELAY=0",
+        *settings,
+    ):
+        command += ["-s", setting]
+    return command
+
+
+def feed_lines(folder: Path) -> list[str]:
+    """Every line of the published feeds in ``folder``, each checked to be a whole JSON object."""
+    lines = []
+    for feed in sorted(folder.glob("*.jsonl")):
+        for line in feed.read_text(encoding="utf-8").splitlines():
+            assert isinstance(json.loads(line), dict), f"{feed}: {line[:80]}"
+            lines.append(line)
+    return lines
 
 
 def assert_no_cassette_miss(result: CrawlResult) -> None:

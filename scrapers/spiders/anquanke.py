@@ -61,6 +61,7 @@ class AnquankeSpider(NewsSpider):
                 callback=self.parse_list,
                 errback=self.start_failed,
                 cb_kwargs={"page_number": page_number + 1},
+                dont_filter=True,
             )
 
     def _listing(self, entry: dict[str, Any]) -> Listing:

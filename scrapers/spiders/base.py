@@ -20,6 +20,7 @@ from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from parsel import Selector
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.settings import BaseSettings
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -82,6 +83,9 @@ def failure_reason(failure: Failure) -> str:
     error = failure.value
     if isinstance(error, HttpError):
         return f"http_{error.response.status}"
+    if type(error) is IgnoreRequest and "robots.txt" in str(error):
+        # RobotsTxtMiddleware says so only in the message of a plain IgnoreRequest.
+        return "robots_txt"
     return type(error).__name__
 
 
@@ -142,14 +146,16 @@ class NewsSpider(scrapy.Spider):
     # -- discovery ---------------------------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[Any]:
+        # Feeds and list pages are fetched on every crawl, even when a shared duplicate filter
+        # (distributed mode) saw them in an earlier one.
         for url in self.feed_urls:
-            yield scrapy.Request(url, callback=self.parse_feed, errback=self.start_failed)
+            yield scrapy.Request(url, callback=self.parse_feed, errback=self.start_failed, dont_filter=True)
         for url in self.list_urls:
-            yield scrapy.Request(url, callback=self.parse_list, errback=self.start_failed)
+            yield scrapy.Request(url, callback=self.parse_list, errback=self.start_failed, dont_filter=True)
         if self.since is None:
             return
         for url in self.sitemap_urls:
-            yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.start_failed)
+            yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.start_failed, dont_filter=True)
 
     def start_failed(self, failure: Failure) -> None:
         reason = failure_reason(failure)
@@ -301,6 +307,8 @@ class NewsSpider(scrapy.Spider):
             callback=self.parse_article,
             errback=self.article_failed,
             cb_kwargs={"listing": listing, "canonical": canonical},
+            # Read by the incremental stage, which skips articles fetched recently.
+            meta={"incremental_key": canonical},
         )
 
     def is_before_since(self, moment: datetime) -> bool:

@@ -79,6 +79,7 @@ class CnbetaSpider(NewsSpider):
             cb_kwargs={"page_number": page_number},
             meta={"list_type": list_type, "csrf": token},
             headers={"X-Requested-With": "XMLHttpRequest", "Referer": "https://www.cnbeta.com.tw/"},
+            dont_filter=True,
         )
 
     def _parse_more(self, response: Response, page_number: int) -> Iterator[scrapy.Request]:

@@ -46,7 +46,7 @@ class FeedSpider(NewsSpider):
 
     async def start(self) -> AsyncIterator[Any]:
         for url in self.start_urls:
-            yield scrapy.Request(url, callback=self.parse_start, errback=self.start_failed)
+            yield scrapy.Request(url, callback=self.parse_start, errback=self.start_failed, dont_filter=True)
 
     def parse_start(self, response: Response) -> Iterator[scrapy.Request]:
         """A robots.txt, a sitemap (index) or a feed, told apart by what the response holds."""

@@ -9,7 +9,7 @@ from types import ModuleType
 from scrapy.crawler import CrawlerProcess
 from scrapy.utils.project import get_project_settings
 
-from tests.rebuild import anquanke, cnbeta, feed, securityonline, thehackernews
+from tests.rebuild import anquanke, baddays, cnbeta, feed, securityonline, thehackernews
 from tests.rebuild.mirror import MirrorServer, Site
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -19,7 +19,10 @@ SOURCES: dict[str, ModuleType] = {
     "thehackernews": thehackernews,
     "securityonline": securityonline,
     "feed": feed,
+    # Not a source: a made-up site failing in every way, crawled by its own spider.
+    "baddays": baddays,
 }
+SPIDERS = {"baddays": baddays.BadDaysSpider}
 # Spider arguments besides since, for spiders that need them.
 ARGUMENTS: dict[str, dict[str, str]] = {"feed": {"url": " ".join(feed.START_URLS)}}
 # Far enough back that list pagination reaches every archived article.
@@ -27,6 +30,15 @@ SINCE = "2000-01-01"
 
 
 def write_readme(name: str, site: Site, notes: str, folder: Path) -> None:
+    if not site.provenance:
+        (folder / "README.md").write_text(
+            f"# `{name}` cassettes\n\n"
+            f"`crawl.yaml` holds a whole `{name}` crawl. It was recorded by `python -m tests.rebuild {name}`\n"
+            "through `scrapers.cassette.CassetteMiddleware` from a local server (tests/rebuild/mirror.py).\n\n"
+            f"## The site\n\n{notes}",
+            encoding="utf-8",
+        )
+        return
     rows = "\n".join(f"| {page} | `{source}` |" for page, source in sorted(site.provenance.items()))
     (folder / "README.md").write_text(
         f"# `{name}` cassettes\n\n"
@@ -53,6 +65,9 @@ def main() -> None:
     with MirrorServer(merged) as server:
         settings = get_project_settings()
         settings.set("DEFAULT_FEEDS", {})
+        # A recording keeps HTTP traffic only; the item stages, and the state they would share
+        # with real crawls (which could skip articles as already fetched), stay out of it.
+        settings.set("ITEM_PIPELINES", {})
         settings.set("AUTOTHROTTLE_ENABLED", False)
         settings.set("DOWNLOAD_DELAY", 0)
         settings.set("MIRROR_ADDRESS", server.address)
@@ -67,7 +82,7 @@ def main() -> None:
             folder = ROOT / "cassettes" / name
             folder.mkdir(parents=True, exist_ok=True)
             (folder / "crawl.yaml").unlink(missing_ok=True)
-            process.crawl(name, since=SINCE, **ARGUMENTS.get(name, {}))
+            process.crawl(SPIDERS.get(name, name), since=SINCE, **ARGUMENTS.get(name, {}))
             write_readme(name, sites[name], SOURCES[name].NOTES, folder)
         process.start()
 

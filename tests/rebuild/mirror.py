@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -29,6 +30,10 @@ class Page:
     headers: tuple[tuple[str, str], ...] = ()
     # Sent gzip-compressed when the client accepts it, as most live servers do.
     compress: bool = False
+    # Seconds before the answer (a server that times out).
+    delay: float = 0
+    # What the URL answers from the next request on (a server that recovers).
+    then: Page | None = None
 
 
 @dataclass
@@ -46,6 +51,10 @@ class _Handler(BaseHTTPRequestHandler):
         page = self.server.site.pages.get(url)
         if page is None:
             page = Page(404, "text/html; charset=utf-8", b"<html><body><h1>404 Not Found</h1></body></html>")
+        elif page.then is not None:
+            self.server.site.pages[url] = page.then
+        if page.delay:
+            time.sleep(page.delay)
         body = page.body
         self.send_response(page.status)
         self.send_header("Content-Type", page.content_type)
