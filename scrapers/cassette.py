@@ -12,7 +12,9 @@ It is enabled by one of two settings:
   wrapped in ``SharedCassette``. Its owner decides the record mode and saves it.
 * ``CASSETTE_PATH`` (+ ``CASSETTE_RECORD_MODE``, default ``none``): the middleware opens the
   cassette at that path for the crawl and saves it when the spider closes; ``%(name)s`` in the
-  path stands for the spider's name. ``make demo`` uses this.
+  path stands for the spider's name. ``make demo`` uses this. ``CASSETTE_ALLOW_REPEATS`` lets
+  one recorded response answer a request again: crawlers sharing a queue (distributed mode) may
+  each fetch a feed that one recorded crawl fetched once.
 
 It sits at priority 950, after every stock middleware, so it records the bytes exactly as the
 server sent them (still compressed, before redirects are followed) and its replayed responses run
@@ -166,7 +168,8 @@ class CassetteMiddleware:
             record_mode = settings.get("CASSETTE_RECORD_MODE", "none")
             # Loaded directly rather than through vcr.use_cassette(), which would also patch every
             # HTTP client library in the process (and record, say, tldextract's suffix-list fetch).
-            config = vcr.VCR(record_mode=record_mode).get_merged_config(path=path)
+            repeats = settings.getbool("CASSETTE_ALLOW_REPEATS")
+            config = vcr.VCR(record_mode=record_mode).get_merged_config(path=path, allow_playback_repeats=repeats)
             for name in CassetteContextDecorator._non_cassette_arguments:
                 config.pop(name, None)
             cassette = Cassette.load(**config)

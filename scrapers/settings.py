@@ -64,6 +64,7 @@ DOWNLOADER_MIDDLEWARES = {
 }
 CASSETTE_PATH = None
 CASSETTE_RECORD_MODE = "none"
+CASSETTE_ALLOW_REPEATS = False
 
 # The state store (scrapers/state.py): a SQLite file kept between runs. None means
 # .scrapy/cleannews.sqlite3 in the project.

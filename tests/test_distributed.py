@@ -29,7 +29,14 @@ def crawl_processes(url: str, tmp_path: Path, names: list[str]) -> list[str]:
     processes = []
     for name in names:
         command = scrapy_command(
-            "anquanke", tmp_path / name / "state.sqlite3", tmp_path / name / "feeds", CASSETTE, f"REDIS_URL={url}"
+            "anquanke",
+            tmp_path / name / "state.sqlite3",
+            tmp_path / name / "feeds",
+            CASSETTE,
+            f"REDIS_URL={url}",
+            # Each crawler pushes the feed and list requests to the shared queue, and either may
+            # pop both copies: the one recording then answers twice.
+            "CASSETTE_ALLOW_REPEATS=True",
         )
         log = (tmp_path / f"{name}.log").open("w")
         processes.append((subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT), log))
