@@ -168,11 +168,11 @@ class CassetteMiddleware:
             record_mode = settings.get("CASSETTE_RECORD_MODE", "none")
             # Loaded directly rather than through vcr.use_cassette(), which would also patch every
             # HTTP client library in the process (and record, say, tldextract's suffix-list fetch).
-            repeats = settings.getbool("CASSETTE_ALLOW_REPEATS")
-            config = vcr.VCR(record_mode=record_mode).get_merged_config(path=path, allow_playback_repeats=repeats)
+            config = vcr.VCR(record_mode=record_mode).get_merged_config(path=path)
             for name in CassetteContextDecorator._non_cassette_arguments:
                 config.pop(name, None)
             cassette = Cassette.load(**config)
+            cassette.allow_playback_repeats = settings.getbool("CASSETTE_ALLOW_REPEATS")
         assert crawler.stats is not None
         middleware = cls(crawler.stats, cassette, owned)
         crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
