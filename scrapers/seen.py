@@ -162,16 +162,13 @@ class SQLiteSeenStore:
             self.db.execute("UPDATE seen SET fetched = ? WHERE url = ?", (fetched, url))
 
     def begin(self, spider: str) -> Run:
+        run = new_run(spider, 0)
         with self.db:
             cursor = self.db.execute(
-                "INSERT INTO crawl_runs (spider, host, pid, process_start, started) VALUES (?, '', 0, NULL, 0)",
-                (spider,),
+                "INSERT INTO crawl_runs (spider, host, pid, process_start, started) VALUES (?, ?, ?, ?, ?)",
+                (run.spider, run.host, run.pid, run.process_start, run.started),
             )
-            run = new_run(spider, cast("int", cursor.lastrowid))
-            self.db.execute(
-                "UPDATE crawl_runs SET host = ?, pid = ?, process_start = ?, started = ? WHERE id = ?",
-                (run.host, run.pid, run.process_start, run.started, run.id),
-            )
+        run.id = cast("int", cursor.lastrowid)
         return run
 
     def add_feed(self, run: int, feed: Feed) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -32,6 +33,16 @@ def rss(base: str, paths: list[str]) -> bytes:
     return f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>{items}</channel></rss>'.encode()
 
 
+def site_page_fields(page: Selector, timezone: tzinfo) -> PageFields:
+    """What the test sites' pages hold: an h1 headline, a .time line and a #content body."""
+    container = page.css("#content")
+    return PageFields(
+        headline=page.css("h1::text").get(),
+        body_html=drop_chrome(container[0], ()) if container else None,
+        published=parse_local(page.css(".time::text").get(), timezone),
+    )
+
+
 class LocalNewsSpider(NewsSpider):
     """Articles are /news/<n> (and /old/<n>, which redirects) on a server at ``-a base=…``."""
 
@@ -48,12 +59,7 @@ class LocalNewsSpider(NewsSpider):
         return canonical_url(url) if re.match(r"^http://127\.0\.0\.1:\d+/(?:news|old)/\d+$", url) else None
 
     def parse_page(self, response: Response, page: Selector) -> PageFields:
-        container = page.css("#content")
-        return PageFields(
-            headline=page.css("h1::text").get(),
-            body_html=drop_chrome(container[0], ()) if container else None,
-            published=parse_local(page.css(".time::text").get(), self.timezone),
-        )
+        return site_page_fields(page, self.timezone)
 
 
 def serve(pages: Callable[[str], dict[str, Page]]) -> tuple[MirrorServer, str]:

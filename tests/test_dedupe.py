@@ -14,7 +14,7 @@ import pytest_twisted
 from pipelines.dedupe import open_store, scheme_meta
 from scrapers.stories import StoryMatcher, Verdict
 from scrapers.storystore import SchemeMismatchError, SQLiteStoryStore
-from tests.crawling import ROOT, SHARED, CrawlResult, assert_no_cassette_miss, crawl
+from tests.crawling import SHARED, crawl_cassette
 from tests.servers import redis_server
 
 if TYPE_CHECKING:
@@ -211,14 +211,6 @@ def test_cli_dedupes_feeds_in_order_and_passes_fields_through(dev: list[dict[str
     # The second run's state already holds the story: nothing is new.
     assert out.read_text(encoding="utf-8") == ""
     assert "2 items, 0 stories" in run.stderr and "exact 2" in run.stderr
-
-
-async def crawl_cassette(spider: str, feed_dir: Path, state: Path, **settings: Any) -> CrawlResult:
-    settings = {"CASSETTE_PATH": str(ROOT / "cassettes" / spider / "crawl.yaml"), "STATE_PATH": str(state), **settings}
-    # The cassettes hold crawls recorded with this since (see the Makefile's REPLAY).
-    result = await crawl(spider, feed_dir, settings, since="2000-01-01")
-    assert_no_cassette_miss(result)
-    return result
 
 
 @pytest_twisted.ensureDeferred

@@ -17,7 +17,7 @@ import pytest_twisted
 import yaml
 
 from scrapers.seen import Feed, SeenRecord, SQLiteSeenStore
-from tests.crawling import ROOT, CrawlResult, assert_no_cassette_miss, crawl, feed_lines, scrapy_command
+from tests.crawling import ROOT, CrawlResult, crawl_cassette, feed_lines, scrapy_command
 
 CASSETTE = ROOT / "cassettes" / "anquanke" / "crawl.yaml"
 FEED_URL = "https://api.anquanke.com/data/v1/rss"
@@ -27,11 +27,7 @@ ARTICLES = 32
 
 
 async def run(state: Path, feed_dir: Path, cassette: Path = CASSETTE, **settings: Any) -> CrawlResult:
-    result = await crawl(
-        "anquanke", feed_dir, {"CASSETTE_PATH": str(cassette), "STATE_PATH": str(state), **settings}, since="2000-01-01"
-    )
-    assert_no_cassette_miss(result)
-    return result
+    return await crawl_cassette("anquanke", feed_dir, state, cassette, **settings)
 
 
 def changed_cassette(folder: Path) -> Path:

@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 from parsel import Selector
 from scrapy.http import Response
 
-from scrapers.dates import parse_local
-from scrapers.spiders.base import NewsSpider, PageFields, drop_chrome
+from scrapers.spiders.base import NewsSpider, PageFields
+from tests.localsite import site_page_fields
 from tests.rebuild.mirror import Page, Site
 
 BASE = "https://baddays.example"
@@ -90,9 +90,4 @@ class BadDaysSpider(NewsSpider):
         return url if re.match(rf"^{re.escape(BASE)}/(?:news|private)/[\w-]+$", url) else None
 
     def parse_page(self, response: Response, page: Selector) -> PageFields:
-        container = page.css("#content")
-        return PageFields(
-            headline=page.css("h1::text").get(),
-            body_html=drop_chrome(container[0], ()) if container else None,
-            published=parse_local(page.css(".time::text").get(), self.timezone),
-        )
+        return site_page_fields(page, self.timezone)
