@@ -14,7 +14,7 @@ REPLAY := -s 'CASSETTE_PATH=cassettes/%(name)s/crawl.yaml' -s CASSETTE_RECORD_MO
 # How far back `make record` follows list pages when re-recording the site cassettes live.
 SINCE ?= $(shell date -d '3 days ago' +%F)
 
-.PHONY: crawl demo test bench record cassettes clean
+.PHONY: crawl demo test bench bench-extraction bench-dedupe record cassettes clean
 
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,8 +41,16 @@ test: $(INSTALLED)
 	$(BIN)/mypy
 	$(BIN)/pytest --record-mode=none --block-network
 
+bench: bench-extraction bench-dedupe
+
+# extract_text beside trafilatura, readability and resiliparse on every ../shared/eval/*-dev.jsonl:
+# P, R, F1, pages/s and the speed ratio (prints numbers, asserts nothing).
+bench-extraction: $(INSTALLED)
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python -m tests.bench_extraction
+
 # Dedupe scores, speed, state size and query time (reads ../shared/dedupe; prints numbers, asserts nothing).
-bench: $(INSTALLED)
+bench-dedupe: $(INSTALLED)
 	$(BIN)/python -m tests.bench_dedupe
 
 # Re-record every site cassette from the live sites (needs network access). The incremental stage

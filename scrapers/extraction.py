@@ -13,8 +13,13 @@ from dataclasses import dataclass
 import charset_normalizer
 import trafilatura
 from lxml import html as lxml_html
+from lxml.html import HtmlElement
 from parsel import Selector
+from trafilatura.settings import Document
 from w3lib.encoding import html_body_declared_encoding, read_bom, resolve_encoding
+
+from scrapers.blocks import Markup, count_tokens, densest_run, is_prose, text_blocks
+from scrapers.container import Container, find_container
 
 # A declared charset is kept when its decode errors stay this rare: a truncated multi-byte
 # character at the end of a cut-off page should not make us reinterpret the whole page.
@@ -115,14 +120,80 @@ def _trafilatura_text(html: str, url: str | None = None, favor_recall: bool = Fa
     return text
 
 
+# The tags of trafilatura's output tree that stay inside a block.
+_TRAFILATURA_MARKUP = Markup(
+    inline=frozenset({"hi", "ref", "del", "graphic", "lb"}), link="ref", breaks=frozenset({"lb"})
+)
+# When the container holds this many times the text trafilatura kept, trafilatura missed the article.
+_CONTAINER_OVER_TRAFILATURA = 3
+
+
 def extract_text(html: str, url: str | None = None) -> str:
-    """Main text of a whole page, or "" when the page has none."""
-    text = _trafilatura_text(html, url)
+    """Main text of a whole page, or "" when the page has none.
+
+    Two readings of the page, parsed once, are combined. trafilatura (fast mode) gives the
+    text blocks it believes are the article, of which the densest run is kept, without link
+    lists (blocks.py). A density scorer finds the element that holds the article (container.py).
+    trafilatura's blocks are kept if they lie in that element or read as prose on their own;
+    the rest (menus, "hot news" lists, footers that trafilatura takes in on many Chinese
+    portals) goes. If trafilatura kept far less than the container holds, or nothing, the
+    container's text is taken instead.
+    """
+    tree = trafilatura.load_html(html) if html.strip() else None
+    if tree is None:
+        return ""
+    lines = _trafilatura_lines(tree, url)
+    container = find_container(tree)
+    if container is None:
+        text = "\n".join(lines)
+    elif count_tokens(container.text) > _CONTAINER_OVER_TRAFILATURA * count_tokens("\n".join(lines)):
+        text = container.text
+    else:
+        text = "\n".join(_within(lines, container))
     if not text:
-        text = _trafilatura_text(html, url, favor_recall=True)
-    if not text:
-        _, text, _ = trafilatura.baseline(html)
-    return normalise_text(text or "")
+        _, text, _ = trafilatura.baseline(tree)
+    return normalise_text(_without_title(text, tree))
+
+
+def _trafilatura_lines(tree: HtmlElement, url: str | None) -> list[str]:
+    document = trafilatura.bare_extraction(
+        tree,
+        url=url,
+        fast=True,
+        include_comments=False,
+        include_links=True,
+        include_tables=True,
+        deduplicate=False,
+    )
+    if not isinstance(document, Document) or document.body is None:
+        return []
+    return [block.text for block in densest_run(text_blocks(document.body, _TRAFILATURA_MARKUP))]
+
+
+def _within(lines: list[str], container: Container) -> list[str]:
+    """trafilatura's lines that lie in the container or read as prose of their own. A line that
+    swallowed the container (trafilatura's text of a whole layout table) gives way to it."""
+    flat_container = container.flat_text()
+    head = flat_container[: len(flat_container) // 2]
+    kept: list[str] = []
+    for line in lines:
+        flat = "".join(line.split())
+        if flat in flat_container:
+            kept.append(line)
+        elif len(head) > 10 and head in flat:
+            kept.append(container.text)
+        elif is_prose(line):
+            kept.append(line)
+    return kept
+
+
+def _without_title(text: str, tree: HtmlElement) -> str:
+    """The text without the headline it starts with: items carry the headline apart."""
+    title = "".join((tree.findtext(".//title") or "").split())
+    lines = text.splitlines()
+    while lines and len(flat := "".join(lines[0].split())) > 4 and flat in title:
+        lines.pop(0)
+    return "\n".join(lines)
 
 
 _BLOCK_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "td", "figcaption")

@@ -1,0 +1,152 @@
+"""Text blocks of a page, and the measures that tell article text from site chrome.
+
+Lengths are counted in tokens, not characters: one CJK character or one Latin word each. A
+Chinese sentence is a third as long in characters as its English translation, so character
+thresholds tuned on English pages (trafilatura's) let whole Chinese link lists through, while
+token counts treat both scripts alike.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import cast
+
+from lxml import etree
+
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+_TOKEN = re.compile(rf"[{_CJK}]|[^\W_{_CJK}]+")
+_CJK_CHAR = re.compile(rf"[{_CJK}]")
+# Sentence and clause punctuation of both scripts: prose has it, menus and link lists rarely do.
+_PUNCTUATION = re.compile(r"[，。！？；：,.!?;:]")
+
+# A block pays this many tokens to be kept: a lone "分享到" or "Share" scores below zero.
+BLOCK_COST = 5.0
+# Each token of link text counts against its block this much on top of not counting for it.
+LINK_PENALTY = 0.5
+# Prose that stands on its own, outside the article container: a long enough line with
+# punctuation. Chinese needs more tokens (characters) and a second mark to say as much.
+PROSE_TOKENS = 30
+PROSE_TOKENS_CJK = 40
+
+
+def count_tokens(text: str) -> int:
+    return len(_TOKEN.findall(text))
+
+
+def count_punctuation(text: str) -> int:
+    return len(_PUNCTUATION.findall(text))
+
+
+def is_prose(text: str) -> bool:
+    """A line that reads as running text: long enough, and punctuated as sentences are."""
+    tokens = _TOKEN.findall(text)
+    cjk = len(_CJK_CHAR.findall(text))
+    if cjk * 2 > len(tokens):
+        return len(tokens) >= PROSE_TOKENS_CJK and count_punctuation(text) >= 2
+    return len(tokens) >= PROSE_TOKENS and count_punctuation(text) >= 1
+
+
+@dataclass(slots=True)
+class Block:
+    """The text a block element holds itself (not that of the blocks inside it)."""
+
+    element: etree._Element
+    text: str
+    tokens: int
+    link_tokens: int
+    leaf: bool  # no block elements inside: a paragraph, not a container with loose text
+
+    @property
+    def link_density(self) -> float:
+        return self.link_tokens / self.tokens if self.tokens else 0.0
+
+    @property
+    def weight(self) -> float:
+        """Tokens of non-link text, less the block's cost and a penalty for its link text."""
+        return self.tokens - (1 + LINK_PENALTY) * self.link_tokens - BLOCK_COST
+
+    def is_link_list(self) -> bool:
+        return self.tokens > 10 and self.link_density > 0.6
+
+
+@dataclass(frozen=True)
+class Markup:
+    """Which tags of a tree are inline, which hold links, which break lines, which to skip."""
+
+    inline: frozenset[str]
+    link: str
+    breaks: frozenset[str]
+    skip: frozenset[str] = frozenset()
+    # Elements to leave out whatever their tag, by their attributes.
+    skips: Callable[[etree._Element], bool] | None = None
+
+
+def _is_inline(element: etree._Element, markup: Markup) -> bool:
+    return element.tag in markup.inline and all(
+        not isinstance(inner.tag, str) or inner.tag in markup.inline for inner in element.iterdescendants()
+    )
+
+
+def inner_text(element: etree._Element) -> str:
+    """The text inside an element, its own tail left out."""
+    return "".join(cast(Iterable[str], element.itertext()))
+
+
+def _link_tokens(element: etree._Element, markup: Markup) -> int:
+    links = [element] if element.tag == markup.link else element.iter(markup.link)
+    return sum((count_tokens(inner_text(link)) for link in links), 0)
+
+
+def text_blocks(root: etree._Element, markup: Markup) -> list[Block]:
+    """Every block of ``root`` in document order, each with its own inline text."""
+    blocks: list[Block] = []
+    _collect(root, markup, blocks)
+    return blocks
+
+
+def _collect(element: etree._Element, markup: Markup, blocks: list[Block]) -> None:
+    parts: list[str] = [element.text or ""]
+    links = 0
+    leaf = not any(isinstance(child.tag, str) and not _is_inline(child, markup) for child in element)
+
+    def flush() -> None:
+        nonlocal parts, links
+        text = " ".join("".join(parts).split())
+        if text:
+            tokens = count_tokens(text)
+            blocks.append(Block(element, text, tokens, min(links, tokens), leaf))
+        parts, links = [], 0
+
+    for child in element:
+        if not isinstance(child.tag, str) or child.tag in markup.skip or (markup.skips and markup.skips(child)):
+            pass  # comments, scripts, styles: only their tail is text
+        elif child.tag in markup.breaks:
+            flush()
+        elif _is_inline(child, markup):
+            inline_text = inner_text(child)
+            parts.append(inline_text)
+            links += _link_tokens(child, markup)
+        else:
+            flush()
+            _collect(child, markup, blocks)
+        parts.append(child.tail or "")
+    flush()
+
+
+def densest_run(blocks: Iterable[Block]) -> list[Block]:
+    """The contiguous run of blocks with the highest total weight (the article, in a page that
+    trafilatura returned with its navigation before and its link lists after), without the link
+    lists that sit inside it."""
+    sequence = list(blocks)
+    best = current = 0.0
+    start = best_start = best_end = 0
+    for index, block in enumerate(sequence):
+        if current <= 0:
+            current, start = block.weight, index
+        else:
+            current += block.weight
+        if current > best:
+            best, best_start, best_end = current, start, index + 1
+    return [block for block in sequence[best_start:best_end] if not block.is_link_list()]

@@ -1,0 +1,151 @@
+"""The element of a page that holds the article, found by text density.
+
+In the way of readability: every paragraph-like block of text with few links scores for its
+parent and, less and less, for the ancestors above; the best-scored element is the article's
+container. Scores use token counts and the punctuation of both scripts (blocks.py), so that a
+Chinese paragraph counts as much as an English one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from lxml import etree
+
+from scrapers.blocks import Block, Markup, count_punctuation, inner_text, text_blocks
+
+# Readability's "unlikely candidates": an element whose class or id names a comment thread, a
+# sidebar or a menu is left out before scoring (unless the name also says it is the article),
+# since sixty comments outweigh any article in text.
+_UNLIKELY = re.compile(
+    r"comment|combx|community|disqus|extra|foot|header|menu|remark|rss|shoutbox|sidebar|sponsor|ad-break"
+    r"|agegate|pagination|pager|popup|tweet|twitter|related|recommend",
+    re.IGNORECASE,
+)
+_MAYBE = re.compile(r"and|article|body|column|main|shadow|content", re.IGNORECASE)
+
+
+def _unlikely(element: etree._Element) -> bool:
+    name = f"{element.get('class', '')} {element.get('id', '')}"
+    return bool(_UNLIKELY.search(name)) and not _MAYBE.search(name) and element.tag not in ("html", "body")
+
+
+HTML_MARKUP = Markup(
+    inline=frozenset(
+        [
+            "a",
+            "abbr",
+            "b",
+            "bdi",
+            "big",
+            "cite",
+            "code",
+            "del",
+            "em",
+            "font",
+            "i",
+            "img",
+            "ins",
+            "kbd",
+            "label",
+            "mark",
+            "q",
+            "s",
+            "samp",
+            "small",
+            "span",
+            "strike",
+            "strong",
+            "sub",
+            "sup",
+            "time",
+            "tt",
+            "u",
+            "var",
+            "wbr",
+        ]
+    ),
+    link="a",
+    breaks=frozenset({"br"}),
+    skip=frozenset(
+        [
+            "script",
+            "style",
+            "noscript",
+            "template",
+            "iframe",
+            "object",
+            "embed",
+            "svg",
+            "canvas",
+            "nav",
+            "footer",
+            "header",
+            "aside",
+            "select",
+            "button",
+            "input",
+            "textarea",
+        ]
+    ),
+    skips=_unlikely,
+)
+
+# A block shorter than this (in tokens) or with more than this share of link text is not
+# evidence of an article around it.
+_MIN_TOKENS = 10
+_MAX_LINK_DENSITY = 0.5
+# How far up a paragraph's score reaches, and how much each level above gets of it.
+_LEVELS = (1.0, 0.5, 0.25, 0.125)
+
+
+@dataclass(frozen=True)
+class Container:
+    element: etree._Element
+    blocks: list[Block]  # its own text blocks, link lists left out
+
+    @property
+    def text(self) -> str:
+        return "\n".join(block.text for block in self.blocks)
+
+    def flat_text(self) -> str:
+        """All of its text with whitespace removed, for telling whether a line came from it."""
+        return "".join(inner_text(self.element).split())
+
+
+def _paragraph_score(block: Block) -> float:
+    return 1 + count_punctuation(block.text) + min(block.tokens / 30, 3)
+
+
+def _is_content(block: Block) -> bool:
+    return block.tokens >= _MIN_TOKENS and block.link_density <= _MAX_LINK_DENSITY
+
+
+def find_container(tree: etree._Element) -> Container | None:
+    """The page's article container, or None when no block of it reads as an article."""
+    body = tree.find("body")
+    blocks = text_blocks(body if body is not None else tree, HTML_MARKUP)
+    scores: defaultdict[etree._Element, float] = defaultdict(float)
+    for block in blocks:
+        if not _is_content(block):
+            continue
+        score = _paragraph_score(block)
+        # A paragraph scores for the element around it; loose text scores for its own element.
+        node: etree._Element | None = block.element.getparent() if block.leaf else block.element
+        for share in _LEVELS:
+            if node is None:
+                break
+            scores[node] += score * share
+            node = node.getparent()
+    if not scores:
+        return None
+    best = max(scores, key=scores.__getitem__)
+    inside = [
+        block
+        for block in blocks
+        if block.link_density <= _MAX_LINK_DENSITY
+        and (block.element is best or any(ancestor is best for ancestor in block.element.iterancestors()))
+    ]
+    return Container(best, inside)

@@ -1,0 +1,127 @@
+"""Extraction benchmark (``make bench``): ``extract_text`` beside the peer extractors on every
+``../shared/eval/*-dev.jsonl``, scored by the dev sets' own scorer (bag-of-tokens P, R and F1,
+averaged per page), with pages per second and the speed ratio against plain trafilatura.
+
+    python -m tests.bench_extraction [--limit N] [--dataset PATH ...]
+
+Every extractor runs over the same pages in the same process, one after the other; figures on a
+shared machine are noisy, so compare the numbers of one run with each other. A peer that is not
+installed (magic-html needs Python 3.12 or later) is listed as skipped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from scrapers.extraction import extract_text
+from tests.crawling import SHARED
+
+EVAL = SHARED / "eval"
+# The scorer's own adapters for the peers, so that their figures are the ones it reports.
+PEERS = ("trafilatura", "trafilatura_precision", "readability", "resiliparse", "magic_html")
+PROJECT = "cleannews extract_text"
+BASELINE = "trafilatura"
+
+
+@dataclass(frozen=True)
+class Result:
+    name: str
+    precision: float
+    recall: float
+    f1: float
+    empty: int
+    seconds: float
+    pages: int
+
+    @property
+    def pages_per_second(self) -> float:
+        return self.pages / self.seconds if self.seconds else 0.0
+
+
+def load_scorer() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("extract_eval", EVAL / "extract_eval.py")
+    if spec is None or spec.loader is None:
+        raise SystemExit(f"cannot load {EVAL / 'extract_eval.py'}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["extract_eval"] = module  # its dataclasses look their module up by name
+    spec.loader.exec_module(module)
+    return module
+
+
+def available(scorer: ModuleType, name: str) -> Callable[..., Any] | None:
+    function, _ = scorer.BUILTIN_EXTRACTORS[name]
+    try:
+        function("<html><body><p>probe</p></body></html>", None)
+    except ImportError:
+        return None
+    return function
+
+
+def run(scorer: ModuleType, name: str, function: Callable[..., Any], pages: list[Any]) -> Result:
+    scores = []
+    empty = 0
+    started = time.perf_counter()
+    outputs = [function(page.html, page.url) for page in pages]
+    seconds = time.perf_counter() - started
+    for page, output in zip(pages, outputs, strict=True):
+        empty += not (output or "").strip()
+        scores.append(scorer.score_page(output, page.gold))
+    return Result(
+        name,
+        statistics.mean(score.precision for score in scores),
+        statistics.mean(score.recall for score in scores),
+        statistics.mean(score.f1 for score in scores),
+        empty,
+        seconds,
+        len(pages),
+    )
+
+
+def report(dataset: Path, results: list[Result], skipped: list[str]) -> None:
+    print(f"\n== {dataset.name}: {results[0].pages} pages")
+    print(f"{'extractor':26s} {'P':>6s} {'R':>6s} {'F1':>6s} {'empty':>6s} {'pages/s':>8s}")
+    for result in results:
+        print(
+            f"{result.name:26s} {result.precision:6.3f} {result.recall:6.3f} {result.f1:6.3f}"
+            f" {result.empty:6d} {result.pages_per_second:8.1f}"
+        )
+    by_name = {result.name: result for result in results}
+    project, baseline = by_name[PROJECT], by_name.get(BASELINE)
+    if baseline is not None:
+        print(f"time per page, {PROJECT} / {BASELINE}: {project.seconds / baseline.seconds:.2f}x")
+    best_peer = max((result for result in results if result.name != PROJECT), key=lambda result: result.f1)
+    print(f"best peer: {best_peer.name} {best_peer.f1:.3f}; {PROJECT} {project.f1 - best_peer.f1:+.3f}")
+    for name in skipped:
+        print(f"skipped {name}: not installed here (magic-html needs Python >= 3.12)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--dataset", type=Path, action="append", help="a JSONL dev set (default: every *-dev.jsonl)")
+    parser.add_argument("--limit", type=int, default=0, help="only the first N pages of each set")
+    args = parser.parse_args()
+    if not (EVAL / "extract_eval.py").is_file():
+        raise SystemExit(f"{EVAL} not found: the benchmark needs ../shared/eval next to the project")
+    scorer = load_scorer()
+    peers = {name: available(scorer, name) for name in PEERS}
+    skipped = [name for name, function in peers.items() if function is None]
+    for dataset in args.dataset or sorted(EVAL.glob("*-dev.jsonl")):
+        pages = [page for page in scorer.load_generic(dataset) if page.gold]
+        if args.limit:
+            pages = pages[: args.limit]
+        results = [run(scorer, PROJECT, extract_text, pages)]
+        results += [run(scorer, name, function, pages) for name, function in peers.items() if function is not None]
+        report(dataset, results, skipped)
+
+
+if __name__ == "__main__":
+    main()
