@@ -78,9 +78,9 @@ class Markup:
     inline: frozenset[str]
     link: str
     breaks: frozenset[str]
-    skip: frozenset[str] = frozenset()
+    skipped_tags: frozenset[str] = frozenset()
     # Elements to leave out whatever their tag, by their attributes.
-    skips: Callable[[etree._Element], bool] | None = None
+    is_skipped: Callable[[etree._Element], bool] | None = None
 
 
 def _is_inline(element: etree._Element, markup: Markup) -> bool:
@@ -92,6 +92,12 @@ def _is_inline(element: etree._Element, markup: Markup) -> bool:
 def inner_text(element: etree._Element) -> str:
     """The text inside an element, its own tail left out."""
     return "".join(cast(Iterable[str], element.itertext()))
+
+
+def _skipped(element: etree._Element, markup: Markup) -> bool:
+    if not isinstance(element.tag, str) or element.tag in markup.skipped_tags:
+        return True
+    return markup.is_skipped is not None and markup.is_skipped(element)
 
 
 def _link_tokens(element: etree._Element, markup: Markup) -> int:
@@ -120,7 +126,7 @@ def _collect(element: etree._Element, markup: Markup, blocks: list[Block]) -> No
         parts, links = [], 0
 
     for child in element:
-        if not isinstance(child.tag, str) or child.tag in markup.skip or (markup.skips and markup.skips(child)):
+        if _skipped(child, markup):
             pass  # comments, scripts, styles: only their tail is text
         elif child.tag in markup.breaks:
             flush()

@@ -69,7 +69,7 @@ HTML_MARKUP = Markup(
     ),
     link="a",
     breaks=frozenset({"br"}),
-    skip=frozenset(
+    skipped_tags=frozenset(
         [
             "script",
             "style",
@@ -90,7 +90,7 @@ HTML_MARKUP = Markup(
             "textarea",
         ]
     ),
-    skips=_unlikely,
+    is_skipped=_unlikely,
 )
 
 # A block shorter than this (in tokens) or with more than this share of link text is not
@@ -104,7 +104,7 @@ _LEVELS = (1.0, 0.5, 0.25, 0.125)
 @dataclass(frozen=True)
 class Container:
     element: etree._Element
-    blocks: list[Block]  # its own text blocks, link lists left out
+    blocks: list[Block]  # the text blocks inside it, link-dense ones left out
 
     @property
     def text(self) -> str:
