@@ -4,6 +4,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+# The peer extractors of the extraction benchmark (the `bench` extra), installed on first use.
+BENCH_INSTALLED := $(VENV)/.bench-installed
 # Every source spider (scrapers/sources.py finds them among the spiders; `feed` is not one).
 SOURCES = $$($(BIN)/python -m scrapers.sources)
 # The cassettes hold crawls recorded with this -a since (tests/rebuild/__main__.py), so that a
@@ -45,9 +47,12 @@ bench: bench-extraction bench-dedupe
 
 # extract_text beside trafilatura, readability and resiliparse on every ../shared/eval/*-dev.jsonl:
 # P, R, F1, pages/s and the speed ratio (prints numbers, asserts nothing).
-bench-extraction: $(INSTALLED)
-	$(BIN)/python -m pip install --quiet -e '.[bench]'
+bench-extraction: $(BENCH_INSTALLED)
 	$(BIN)/python -m tests.bench_extraction
+
+$(BENCH_INSTALLED): $(INSTALLED)
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	touch $@
 
 # Dedupe scores, speed, state size and query time (reads ../shared/dedupe; prints numbers, asserts nothing).
 bench-dedupe: $(INSTALLED)

@@ -115,7 +115,9 @@ def text_blocks(root: etree._Element, markup: Markup) -> list[Block]:
 def _collect(element: etree._Element, markup: Markup, blocks: list[Block]) -> None:
     parts: list[str] = [element.text or ""]
     links = 0
-    leaf = not any(isinstance(child.tag, str) and not _is_inline(child, markup) for child in element)
+    # Whether a child is inline walks its whole subtree: asked once per child, for both uses.
+    children = [(child, isinstance(child.tag, str) and _is_inline(child, markup)) for child in element]
+    leaf = all(inline or not isinstance(child.tag, str) for child, inline in children)
 
     def flush() -> None:
         nonlocal parts, links
@@ -125,14 +127,13 @@ def _collect(element: etree._Element, markup: Markup, blocks: list[Block]) -> No
             blocks.append(Block(element, text, tokens, min(links, tokens), leaf))
         parts, links = [], 0
 
-    for child in element:
+    for child, inline in children:
         if _skipped(child, markup):
             pass  # comments, scripts, styles: only their tail is text
         elif child.tag in markup.breaks:
             flush()
-        elif _is_inline(child, markup):
-            inline_text = inner_text(child)
-            parts.append(inline_text)
+        elif inline:
+            parts.append(inner_text(child))
             links += _link_tokens(child, markup)
         else:
             flush()
