@@ -57,13 +57,14 @@ def load_scorer() -> ModuleType:
     return module
 
 
-def available(scorer: ModuleType, name: str) -> Callable[..., Any] | None:
+def missing_module(scorer: ModuleType, name: str) -> str | None:
+    """The module a peer's adapter in the scorer cannot import, or None when the peer runs."""
     function, _ = scorer.BUILTIN_EXTRACTORS[name]
     try:
         function("<html><body><p>probe</p></body></html>", None)
-    except ImportError:
-        return None
-    return function
+    except ImportError as error:
+        return error.name or str(error)
+    return None
 
 
 def run(scorer: ModuleType, name: str, function: Callable[..., Any], pages: list[Any]) -> Result:
@@ -86,7 +87,7 @@ def run(scorer: ModuleType, name: str, function: Callable[..., Any], pages: list
     )
 
 
-def report(dataset: Path, results: list[Result], skipped: list[str]) -> None:
+def report(dataset: Path, results: list[Result], skipped: dict[str, str]) -> None:
     print(f"\n== {dataset.name}: {results[0].pages} pages")
     print(f"{'extractor':26s} {'P':>6s} {'R':>6s} {'F1':>6s} {'empty':>6s} {'pages/s':>8s}")
     for result in results:
@@ -100,8 +101,8 @@ def report(dataset: Path, results: list[Result], skipped: list[str]) -> None:
         print(f"time per page, {PROJECT} / {BASELINE}: {project.seconds / baseline.seconds:.2f}x")
     best_peer = max((result for result in results if result.name != PROJECT), key=lambda result: result.f1)
     print(f"best peer: {best_peer.name} {best_peer.f1:.3f}; {PROJECT} {project.f1 - best_peer.f1:+.3f}")
-    for name in skipped:
-        print(f"skipped {name}: not installed here (magic-html needs Python >= 3.12)")
+    for name, module in skipped.items():
+        print(f"skipped {name}: cannot import {module}")
 
 
 def main() -> None:
@@ -112,14 +113,15 @@ def main() -> None:
     if not (EVAL / "extract_eval.py").is_file():
         raise SystemExit(f"{EVAL} not found: the benchmark needs ../shared/eval next to the project")
     scorer = load_scorer()
-    peers = {name: available(scorer, name) for name in PEERS}
-    skipped = [name for name, function in peers.items() if function is None]
+    missing = {name: missing_module(scorer, name) for name in PEERS}
+    skipped = {name: module for name, module in missing.items() if module is not None}
+    peers = [name for name in PEERS if name not in skipped]
     for dataset in args.dataset or sorted(EVAL.glob("*-dev.jsonl")):
         pages = [page for page in scorer.load_generic(dataset) if page.gold]
         if args.limit:
             pages = pages[: args.limit]
         results = [run(scorer, PROJECT, extract_text, pages)]
-        results += [run(scorer, name, function, pages) for name, function in peers.items() if function is not None]
+        results += [run(scorer, name, scorer.BUILTIN_EXTRACTORS[name][0], pages) for name in peers]
         report(dataset, results, skipped)
 
 
