@@ -46,15 +46,23 @@ class Thresholds:
     # Same-language text similarity between two sites: estimated Jaccard, or containment of the
     # shorter text in the longer (a cut or framed copy).
     jaccard: float = 0.3
-    containment: float = 0.5
+    containment: float = 0.55
     # The same site: only a near copy, as its own articles share header and footer.
     same_site_jaccard: float = 0.9
     # Evidence agreement needed to trust a named original, and to merge with no link at all.
     linked_evidence: float = 0.2
     unlinked_evidence: float = 0.5
     same_language_evidence: float = 0.7
+    # Two Chinese renderings of one original with no link: shared evidence and wording (estimated
+    # Jaccard of their CJK character bigrams).
+    rendering_evidence: float = 0.55
+    rendering_wording: float = 0.21
+    # Below this similarity a same-language match must not name other CVEs or other things in its
+    # headline: advisories of one template differ in little else.
+    sure_jaccard: float = 0.7
     related: float = 0.15
-    window_days: float = 4.0
+    # Independent translations of one original can appear a week apart.
+    window_days: float = 10.0
     # A line seen in this many stories is template.
     template_stories: int = 2
 
@@ -123,10 +131,13 @@ class StoryMatcher:
         kept_text = "\n".join(line for line, _ in kept)
         kept_keys = [key for _, key in kept]
         cjk = fp.is_cjk(keys)
-        signature, size = fp.signature(kept_text, kept_keys, cjk)
+        prose_keys = [key for key in kept_keys if fp.has_cjk(key)] if cjk else kept_keys
+        signature, size = fp.signature(kept_text, prose_keys or kept_keys, cjk)
+        wording = fp.wording(kept_keys) if cjk else np.zeros(0, dtype=fp.WORDING_DTYPE)
+        headline = item.get("headline") or ""
         origins = [origin for origin in fp.origin_urls(body, item.get("isBasedOn")) if origin != url]
         tokens = fp.evidence(kept_text, cjk)
-        evidence = fp.evidence_hashes(tokens)
+        evidence = fp.token_hashes(tokens)
         site = item.get("sourceSite") or registered_domain(url)
         language = item.get("inLanguage") or ("zh" if cjk else "en")
         published = published_days(item.get("datePublished"))
@@ -137,14 +148,15 @@ class StoryMatcher:
         cited_keys = [fp.key_of("origin", origin) for origin in origins]
         cited_me = fp.key_of("origin", url)
         bands = fp.band_keys(signature) if size else []
-        rare = [fp.key_of("evidence", token) for token in _rare_evidence(tokens)]
+        rare = [fp.short_key_of("evidence", token) for token in _rare_evidence(tokens)]
         hits = self.store.lookup([url_key, hash_key, cited_me, *origin_keys, *cited_keys, *bands, *rare])
         ids = {article for found in hits.values() for article in found}
         known = self.store.articles(ids) if ids else {}
 
         me = StoredArticle(
-            0, item["url"], 0, site, language, cjk, published, now or time.time(), size, signature, evidence
-        )
+            0, item["url"], 0, site, language, cjk, published, now or time.time(), size, signature, evidence,
+            wording, fp.cve_ids(f"{headline}\n{kept_text}"), fp.title_names(headline),
+        )  # fmt: skip
         match = self._match(me, hits, known, url_key, hash_key, cited_me, origin_keys, cited_keys, bands, rare)
         if match is not None:
             me.story = match.story
@@ -211,6 +223,8 @@ class StoryMatcher:
                 continue
             other = candidate
             similarity = fp.jaccard(me.signature, other.signature)
+            if similarity < t.sure_jaccard and _name_other_things(me, other):
+                continue
             if other.site == me.site:
                 strong = similarity >= t.same_site_jaccard
             else:
@@ -225,12 +239,22 @@ class StoryMatcher:
             return self._joined(other, "near" if other.site == me.site else "republication")
 
         crossed: tuple[float, StoredArticle] | None = None
-        for other in found(*rare):
-            if other.id in candidates or not _within(me.published, other.published, t.window_days):
+        # Band candidates too: two renderings of one original share too few 5-grams to be near
+        # copies, but may share a band.
+        unlinked = {a.id: a for a in found(*rare)} | {i: known[i] for i in candidates if i in known}
+        for other in unlinked.values():
+            if not _within(me.published, other.published, t.window_days):
                 continue
             score = evidence_score(me.evidence, other.evidence)
-            needed = t.unlinked_evidence if other.language != me.language else t.same_language_evidence
-            if other.site != me.site and score >= needed and (crossed is None or score > crossed[0]):
+            if other.language != me.language:
+                strong = score >= t.unlinked_evidence
+            elif _name_other_things(me, other):
+                strong = False
+            elif len(me.wording) and len(other.wording):
+                strong = score >= t.rendering_evidence and fp.jaccard(me.wording, other.wording) >= t.rendering_wording
+            else:
+                strong = score >= t.same_language_evidence
+            if other.site != me.site and strong and (crossed is None or score > crossed[0]):
                 crossed = (score, other)
             elif score >= t.related:
                 related.append(other)
@@ -244,6 +268,10 @@ class StoryMatcher:
     def _joined(self, other: StoredArticle, kind: str) -> Match:
         first = other if other.story == other.id else self.store.articles([other.story]).get(other.story, other)
         return Match(other.story, first.url, kind)
+
+
+def _name_other_things(a: StoredArticle, b: StoredArticle) -> bool:
+    return fp.disjoint(a.cves, b.cves) or fp.disjoint(a.names, b.names)
 
 
 def _within(a: float | None, b: float | None, days: float) -> bool:

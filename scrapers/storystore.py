@@ -43,8 +43,32 @@ class StoredArticle:
     published: float | None  # days since the epoch
     seen: float  # seconds since the epoch
     size: int
-    signature: np.ndarray
-    evidence: np.ndarray
+    signature: np.ndarray  # fingerprint.SIGNATURE_DTYPE
+    evidence: np.ndarray  # fingerprint.token_hashes
+    wording: np.ndarray  # fingerprint.WORDING_DTYPE
+    cves: np.ndarray  # fingerprint.token_hashes
+    names: np.ndarray  # fingerprint.token_hashes of the headline's names
+
+    def blobs(self) -> tuple[bytes, ...]:
+        arrays = (getattr(self, name) for name in BLOB_FIELDS)
+        return tuple(np.asarray(a, dtype=dtype).tobytes() for a, dtype in zip(arrays, BLOB_TYPES, strict=True))
+
+
+# The array fields of StoredArticle, in order, as the stores keep them.
+BLOB_FIELDS = ("signature", "evidence", "wording", "cves", "names")
+BLOB_TYPES = (
+    fingerprint.SIGNATURE_DTYPE,
+    fingerprint.TOKEN_DTYPE,
+    fingerprint.WORDING_DTYPE,
+    fingerprint.TOKEN_DTYPE,
+    fingerprint.TOKEN_DTYPE,
+)
+
+
+def arrays_of(blobs: Iterable[bytes]) -> dict[str, np.ndarray]:
+    return {
+        name: np.frombuffer(blob, dtype=dtype) for name, blob, dtype in zip(BLOB_FIELDS, blobs, BLOB_TYPES, strict=True)
+    }
 
 
 class StoryStore(Protocol):
@@ -71,7 +95,8 @@ CREATE TABLE IF NOT EXISTS dedupe_meta (name TEXT PRIMARY KEY, value TEXT NOT NU
 CREATE TABLE IF NOT EXISTS dedupe_articles (
     id INTEGER PRIMARY KEY, url TEXT NOT NULL, story INTEGER NOT NULL, site TEXT NOT NULL,
     language TEXT NOT NULL, cjk INTEGER NOT NULL, published REAL, seen REAL NOT NULL, size INTEGER NOT NULL,
-    signature BLOB NOT NULL, evidence BLOB NOT NULL);
+    signature BLOB NOT NULL, evidence BLOB NOT NULL, wording BLOB NOT NULL, cves BLOB NOT NULL,
+    names BLOB NOT NULL);
 CREATE INDEX IF NOT EXISTS dedupe_articles_seen ON dedupe_articles (seen);
 -- In how many stories a body line (its CRC-32) was seen: a line of many stories is a template.
 -- Copies of one story in a row count once, through last_story.
@@ -138,9 +163,7 @@ class SQLiteStoryStore:
         return {
             row[0]: StoredArticle(
                 id=row[0], url=row[1], story=row[2], site=row[3], language=row[4], cjk=bool(row[5]),
-                published=row[6], seen=row[7], size=row[8],
-                signature=np.frombuffer(row[9], dtype=np.uint32),
-                evidence=np.frombuffer(row[10], dtype=np.uint32),
+                published=row[6], seen=row[7], size=row[8], **arrays_of(row[9:]),
             )
             for row in self._rows_in("SELECT * FROM dedupe_articles WHERE id IN ({marks})", ids)
         }  # fmt: skip
@@ -160,11 +183,10 @@ class SQLiteStoryStore:
                 article.story = article.id
             articles.append(
                 (article.id, article.url, article.story, article.site, article.language, int(article.cjk),
-                 article.published, article.seen, article.size,
-                 article.signature.astype(np.uint32).tobytes(), article.evidence.astype(np.uint32).tobytes())
+                 article.published, article.seen, article.size, *article.blobs())
             )  # fmt: skip
             keys += [(key, article.id) for key in set(article_keys)]
-        self.db.executemany("INSERT INTO dedupe_articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", articles)
+        self.db.executemany("INSERT INTO dedupe_articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", articles)
         self.db.executemany("INSERT OR IGNORE INTO dedupe_keys VALUES (?, ?)", keys)
         self.pending += len(articles)
         if self.pending >= self.BATCH:

@@ -10,18 +10,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
-import numpy as np
 import redis
 from redis.typing import EncodableT, FieldT
 
 from scrapers import fingerprint
-from scrapers.storystore import StoredArticle, check_meta
+from scrapers.storystore import BLOB_FIELDS, StoredArticle, arrays_of, check_meta
 from scrapers.urls import canonical_url
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-_FIELDS = ("url", "story", "site", "language", "cjk", "published", "seen", "size", "signature", "evidence")
+_FIELDS = ("url", "story", "site", "language", "cjk", "published", "seen", "size", *BLOB_FIELDS)
 
 
 class RedisStoryStore:
@@ -63,12 +62,11 @@ class RedisStoryStore:
         for article_id, values in zip(ids, pipe.execute(), strict=True):
             if values[0] is None:
                 continue  # expired
-            url, story, site, language, cjk, published, seen, size, signature, evidence = values
+            url, story, site, language, cjk, published, seen, size, *blobs = values
             found[article_id] = StoredArticle(
                 id=article_id, url=url.decode(), story=int(story), site=site.decode(), language=language.decode(),
                 cjk=cjk == b"1", published=float(published) if published else None, seen=float(seen),
-                size=int(size), signature=np.frombuffer(signature, dtype=np.uint32),
-                evidence=np.frombuffer(evidence, dtype=np.uint32),
+                size=int(size), **arrays_of(blobs),
             )  # fmt: skip
         return found
 
@@ -83,9 +81,7 @@ class RedisStoryStore:
             mapping={
                 "url": article.url, "story": article.story, "site": article.site, "language": article.language,
                 "cjk": int(article.cjk), "published": "" if article.published is None else article.published,
-                "seen": article.seen, "size": article.size,
-                "signature": article.signature.astype(np.uint32).tobytes(),
-                "evidence": article.evidence.astype(np.uint32).tobytes(),
+                "seen": article.seen, "size": article.size, **dict(zip(BLOB_FIELDS, article.blobs(), strict=True)),
             },
         )  # fmt: skip
         self.pipe.expire(name, self.ttl)
@@ -107,6 +103,7 @@ class RedisStoryStore:
         if not lines:
             return
         name = f"{self.prefix}:lines"
+        self.flush()
         current = cast("list[bytes | None]", self.redis.hmget(name, [str(line) for line in lines]))
         updates: dict[FieldT, EncodableT] = {}
         for line, value in zip(lines, current, strict=True):

@@ -55,8 +55,9 @@ def fill(store: SQLiteStoryStore, count: int, seed: int = 1) -> None:
     batch = 20_000
     for start in range(0, count, batch):
         n = min(batch, count - start)
-        signatures = rng.integers(0, 2**32, size=(n, fp.NUM_PERM), dtype=np.uint64).astype(np.uint32)
-        evidence = rng.integers(0, 2**32, size=(n, 24), dtype=np.uint64).astype(np.uint32)
+        signatures = rng.integers(0, 2**16, size=(n, fp.NUM_PERM), dtype=np.uint64).astype(fp.SIGNATURE_DTYPE)
+        wordings = rng.integers(0, 2**8, size=(n, fp.NUM_PERM), dtype=np.uint64).astype(fp.WORDING_DTYPE)
+        evidence = rng.integers(0, 2**16, size=(n, 24), dtype=np.uint64).astype(fp.TOKEN_DTYPE)
         entries = []
         for row in range(n):
             url = f"https://example.com/synthetic/{start + row}"
@@ -71,7 +72,10 @@ def fill(store: SQLiteStoryStore, count: int, seed: int = 1) -> None:
                 time.time(),
                 2000,
                 signatures[row],
-                np.sort(evidence[row]),
+                np.unique(evidence[row]),
+                wordings[row],
+                fp.token_hashes(()),
+                fp.token_hashes(()),
             )
             entries.append((article, [fp.key_of("url", url), *fp.band_keys(signatures[row])]))
         store.add_many(entries)

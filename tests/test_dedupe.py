@@ -12,6 +12,7 @@ import pytest
 import pytest_twisted
 
 from pipelines.dedupe import open_store, scheme_meta
+from scrapers import fingerprint
 from scrapers.stories import StoryMatcher, Verdict
 from scrapers.storystore import SchemeMismatchError, SQLiteStoryStore
 from tests.crawling import SHARED, crawl_cassette
@@ -33,6 +34,11 @@ def dev() -> list[dict[str, Any]]:
         pytest.skip(f"{path} is absent: it holds the labelled articles these tests use")
     with path.open(encoding="utf-8") as lines:
         return [json.loads(line) for line in lines]
+
+
+def by_id(dev: list[dict[str, Any]], *ids: str) -> list[dict[str, Any]]:
+    found = {item["id"]: item for item in dev if item["id"] in ids}
+    return [found[i] for i in ids]
 
 
 def story(dev: list[dict[str, Any]], label: str) -> list[dict[str, Any]]:
@@ -75,6 +81,49 @@ def test_translation_without_a_link_joins_by_shared_evidence(shared: Path, tmp_p
     first, second = classify_all(matcher(tmp_path), [original, translation])
     assert first.kind is None
     assert (second.kind, second.duplicate_of, second.story_id) == ("translation", THN_MLOPS, first.story_id)
+
+
+def test_two_chinese_translations_of_one_original_join_without_a_link(shared: Path, tmp_path: Path) -> None:
+    """Two accounts' own translations of one English report (Ivanti's CSA advisory), attribution
+    removed: few shared 5-grams, but the same facts and much of the same wording."""
+    path = shared / "dedupe" / "dev-noattr.jsonl"
+    if not path.is_file():
+        pytest.skip(f"{path} is absent")
+    dev = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    first, second = by_id(dev, "dd-6aca40b5b4b5", "dd-24bd490a8b8d")
+    assert first["lineage"] != second["lineage"] and first["story"] == second["story"]
+
+    verdicts = classify_all(matcher(tmp_path), [first, second])
+    assert verdicts[0].duplicate_of is None
+    assert (verdicts[1].kind, verdicts[1].duplicate_of) == ("translation", first["url"])
+
+
+def test_advisories_on_one_template_about_other_cves_stay_apart(dev: list[dict[str, Any]], tmp_path: Path) -> None:
+    """Advisories of two accounts that share a template (headings, boilerplate, a vendor's version
+    list) but name other CVEs or other products, in a store that has learned no template yet."""
+    pairs = [
+        ("dd-03115f2deef2", "dd-e77df861942c"),  # Apache OFBiz CVE-2024-36104 / CVE-2024-38856
+        ("dd-52cbd0e6122e", "dd-ca564438f5e7"),  # Apache Struts 2 / VMware ESXi
+        ("dd-6244777e48a0", "dd-721deeb9a06d"),  # Oracle Agile PLM / Spring Framework
+    ]
+    for n, pair in enumerate(pairs):
+        first, second = by_id(dev, *pair)
+        assert first["story"] != second["story"] and first["sourceSite"] != second["sourceSite"]
+        verdicts = classify_all(matcher(tmp_path / str(n)), [first, second])
+        assert [v.duplicate_of for v in verdicts] == [None, None], (first["headline"], second["headline"])
+
+
+def test_markup_left_in_a_body_is_not_its_text(dev: list[dict[str, Any]], tmp_path: Path) -> None:
+    """One Kibana advisory reposted by two accounts; one copy carries its table as HTML, 90 % of its
+    characters."""
+    plain, marked = by_id(dev, "dd-45933b54f78a", "dd-a981b8358299")
+    assert plain["story"] == marked["story"] and marked["articleBody"].count("<td") > 10
+    lines = [line for line, _ in fingerprint.body_lines(marked["articleBody"])]
+    assert "漏洞名称" in lines and "8.3.0 <= Kibana <= 8.17.5" in lines
+    assert not any(markup in line for line in lines for markup in ("<td", "<span", "style=", "&#34;"))
+
+    verdicts = classify_all(matcher(tmp_path), [plain, marked])
+    assert (verdicts[1].kind, verdicts[1].duplicate_of) == ("republication", plain["url"])
 
 
 def test_two_reposts_are_one_story_despite_different_headers(dev: list[dict[str, Any]], tmp_path: Path) -> None:
