@@ -13,9 +13,14 @@ the first match that is strong enough:
 3. same-language near duplicates: MinHash-LSH candidates whose estimated Jaccard similarity or
    containment clears a threshold (``republication``; ``near`` for a copy on the same site, which
    must be far closer, since a site's articles share its header and footer);
-4. matches without a link: articles of another site published within a few days that share rare
-   evidence (CVE ids, numbers, Latin-script names, domains): a translation into another language,
-   or, with stricter agreement, another translation of the same original (``translation``).
+4. matches without a link: articles of another site published within days of each other that
+   share rare evidence (CVE ids, numbers, Latin-script names, domains): a translation into another
+   language, or another Chinese translation of the same original, which must also share much of
+   its wording (``translation``).
+
+Same-language matches short of a near copy never join two articles that name other CVEs, or
+Chinese headlines that name other products: advisories written on one template differ in little
+else.
 
 A match too weak to merge is reported as ``relatedTo``. A shared CVE id or company name alone is
 never enough: the evidence score counts how much of both articles' evidence agrees.
@@ -63,6 +68,9 @@ class Thresholds:
     related: float = 0.15
     # Independent translations of one original can appear a week apart.
     window_days: float = 10.0
+    # Articles compared a rare-evidence key, the newest: a name like "wordpress" is rare in one
+    # article's evidence but not in a year of them, and the date window wants the recent ones.
+    evidence_hits: int = 64
     # A line seen in this many stories is template.
     template_stories: int = 2
 
@@ -149,7 +157,8 @@ class StoryMatcher:
         cited_me = fp.key_of("origin", url)
         bands = fp.band_keys(signature) if size else []
         rare = [fp.short_key_of("evidence", token) for token in _rare_evidence(tokens)]
-        hits = self.store.lookup([url_key, hash_key, cited_me, *origin_keys, *cited_keys, *bands, *rare])
+        hits = self.store.lookup([url_key, hash_key, cited_me, *origin_keys, *cited_keys, *bands])
+        hits.update(self.store.lookup(rare, newest=self.thresholds.evidence_hits))
         ids = {article for found in hits.values() for article in found}
         known = self.store.articles(ids) if ids else {}
 

@@ -72,7 +72,9 @@ def arrays_of(blobs: Iterable[bytes]) -> dict[str, np.ndarray]:
 
 
 class StoryStore(Protocol):
-    def lookup(self, keys: Iterable[int]) -> dict[int, list[int]]: ...
+    def lookup(self, keys: Iterable[int], newest: int | None = None) -> dict[int, list[int]]:
+        """The articles stored under each key, in id order; with ``newest``, only that many of the
+        latest ones a key."""
 
     def articles(self, ids: Iterable[int]) -> dict[int, StoredArticle]: ...
 
@@ -153,8 +155,16 @@ class SQLiteStoryStore:
             chunk = values[start : start + 500]
             yield from self.db.execute(query.format(marks=",".join("?" * len(chunk))), chunk)
 
-    def lookup(self, keys: Iterable[int]) -> dict[int, list[int]]:
+    def lookup(self, keys: Iterable[int], newest: int | None = None) -> dict[int, list[int]]:
         found: dict[int, list[int]] = {}
+        if newest is not None:
+            # One bounded range read a key: a common key may hold many thousand articles.
+            query = "SELECT article FROM dedupe_keys WHERE key = ? ORDER BY article DESC LIMIT ?"
+            for key in dict.fromkeys(keys):
+                articles = [row[0] for row in self.db.execute(query, (key, newest))]
+                if articles:
+                    found[key] = articles[::-1]
+            return found
         for key, article in self._rows_in("SELECT key, article FROM dedupe_keys WHERE key IN ({marks})", keys):
             found.setdefault(key, []).append(article)
         return found

@@ -40,7 +40,7 @@ class RedisStoryStore:
     def from_url(cls, url: str, meta: dict[str, str], retention_days: float) -> RedisStoryStore:
         return cls(redis.Redis.from_url(url), meta, retention_days)
 
-    def lookup(self, keys: Iterable[int]) -> dict[int, list[int]]:
+    def lookup(self, keys: Iterable[int], newest: int | None = None) -> dict[int, list[int]]:
         self.flush()
         keys = list(keys)
         pipe = self.redis.pipeline(transaction=False)
@@ -49,7 +49,7 @@ class RedisStoryStore:
         found: dict[int, list[int]] = {}
         for key, members in zip(keys, pipe.execute(), strict=True):
             if members:
-                found[key] = sorted(int(member) for member in members)
+                found[key] = sorted(int(member) for member in members)[-(newest or len(members)) :]
         return found
 
     def articles(self, ids: Iterable[int]) -> dict[int, StoredArticle]:

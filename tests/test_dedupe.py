@@ -8,13 +8,14 @@ import subprocess
 import sys
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pytest
 import pytest_twisted
 
 from pipelines.dedupe import open_store, scheme_meta
 from scrapers import fingerprint
 from scrapers.stories import StoryMatcher, Verdict
-from scrapers.storystore import SchemeMismatchError, SQLiteStoryStore
+from scrapers.storystore import SchemeMismatchError, SQLiteStoryStore, StoredArticle, StoryStore
 from tests.crawling import SHARED, crawl_cassette
 from tests.servers import redis_server
 
@@ -218,8 +219,35 @@ def check_redis_backend(dev: list[dict[str, Any]], tmp_path: Path, url: str) -> 
     got = [(first if n % 2 else second).classify(item, now=0.0) for n, item in enumerate(items)]
     assert [(v.kind, v.duplicate_of) for v in got] == [(v.kind, v.duplicate_of) for v in expected]
     assert sum(v.kind is not None for v in got) >= 10
+    check_newest_hits(first.store)
     first.store.close()
     second.store.close()
+
+
+def check_newest_hits(store: StoryStore) -> None:
+    """A key shared by many articles (a name common over a year of news) gives only its newest
+    ones when asked so, and all of them otherwise."""
+    key = 12345
+    empty = fingerprint.token_hashes(())
+    ids = [
+        store.add(
+            StoredArticle(
+                0, f"https://example.com/{n}", 0, "example.com", "zh", True, None, 0.0, 0,
+                np.zeros(fingerprint.NUM_PERM, dtype=fingerprint.SIGNATURE_DTYPE), empty,
+                np.zeros(0, dtype=fingerprint.WORDING_DTYPE), empty, empty,
+            ),
+            [key],
+        )
+        for n in range(100)
+    ]  # fmt: skip
+    store.flush()
+    assert store.lookup([key], newest=64) == {key: ids[-64:]}
+    assert store.lookup([key]) == {key: ids}
+    assert store.lookup([key + 1], newest=64) == {}
+
+
+def test_a_common_key_gives_its_newest_articles(tmp_path: Path) -> None:
+    check_newest_hits(SQLiteStoryStore(tmp_path / "state.sqlite3", scheme_meta(), retention_days=180))
 
 
 def test_cli_dedupes_feeds_in_order_and_passes_fields_through(dev: list[dict[str, Any]], tmp_path: Path) -> None:
