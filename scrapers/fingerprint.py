@@ -60,7 +60,10 @@ ORIGIN_LABELS = ("原文地址", "原文链接", "本文翻译自", "本文转�
 
 _NOT_WORD_KEEP_LINES = re.compile(r"[^\w\n]+|_+")
 _WIDE = re.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+# CJK ideographs (extension A, unified, compatibility): one definition for the regular expression
+# and for the code-point masks of ``wording``.
+_CJK_RANGES = ((0x3400, 0x9FFF), (0xF900, 0xFAFF))
+_CJK = re.compile("[" + "".join(f"{chr(low)}-{chr(high)}" for low, high in _CJK_RANGES) + "]")
 _WORD = re.compile(r"[^\W_]+")
 _TLDS = frozenset(
     ("com", "net", "org", "io", "cn", "ru", "gov", "edu", "info", "xyz", "top", "co", "uk", "de", "app", "dev")
@@ -169,7 +172,9 @@ def wording(keys: list[str]) -> np.ndarray:
     Two translations of one original into Chinese share few 5-grams but much of their wording,
     far more than two articles that only report one event (a CVE, an incident) in their own words."""
     points = code_points("".join(keys))
-    cjk = (points >= 0x3400) & (points <= 0x9FFF)
+    cjk = np.zeros(len(points), dtype=bool)
+    for low, high in _CJK_RANGES:
+        cjk |= (points >= low) & (points <= high)
     both = cjk[:-1] & cjk[1:]
     if np.count_nonzero(both) < 20:
         return np.zeros(0, dtype=WORDING_DTYPE)
@@ -224,7 +229,7 @@ def title_names(headline: str) -> np.ndarray:
     OFBiz", "mcp-remote"). Two Chinese headlines that both name things and share none of them are
     about different things, whatever template their bodies share. Empty for other headlines, whose
     every word is Latin."""
-    if not _CJK.search(headline):
+    if not has_cjk(headline):
         return token_hashes(())
     names = {name.lower() for name in _TITLE_NAME.findall(headline) if len(name) >= 3}
     names = {name for name in names if not name.startswith("cve-")}

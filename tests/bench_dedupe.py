@@ -48,6 +48,14 @@ def score(gold: Path, folder: Path) -> None:
     print()
 
 
+def synthetic_article(url: str, signature: np.ndarray, evidence: np.ndarray, wording: np.ndarray) -> StoredArticle:
+    """An article of example.com with these fingerprints, naming no CVE and no headline name."""
+    empty = fp.token_hashes(())
+    return StoredArticle(
+        0, url, 0, "example.com", "zh", True, 20000.0, time.time(), 2000, signature, evidence, wording, empty, empty
+    )
+
+
 def fill(store: SQLiteStoryStore, count: int, seed: int = 1) -> None:
     """``count`` synthetic articles: random signatures, their band keys, a URL key and evidence,
     written as the stage writes them."""
@@ -61,22 +69,7 @@ def fill(store: SQLiteStoryStore, count: int, seed: int = 1) -> None:
         entries = []
         for row in range(n):
             url = f"https://example.com/synthetic/{start + row}"
-            article = StoredArticle(
-                0,
-                url,
-                0,
-                "example.com",
-                "zh",
-                True,
-                20000.0,
-                time.time(),
-                2000,
-                signatures[row],
-                np.unique(evidence[row]),
-                wordings[row],
-                fp.token_hashes(()),
-                fp.token_hashes(()),
-            )
+            article = synthetic_article(url, signatures[row], np.unique(evidence[row]), wordings[row])
             entries.append((article, [fp.key_of("url", url), *fp.band_keys(signatures[row])]))
         store.add_many(entries)
     store.flush()

@@ -15,7 +15,8 @@ import pytest_twisted
 from pipelines.dedupe import open_store, scheme_meta
 from scrapers import fingerprint
 from scrapers.stories import StoryMatcher, Verdict
-from scrapers.storystore import SchemeMismatchError, SQLiteStoryStore, StoredArticle, StoryStore
+from scrapers.storystore import SchemeMismatchError, SQLiteStoryStore, StoryStore
+from tests.bench_dedupe import synthetic_article
 from tests.crawling import SHARED, crawl_cassette
 from tests.servers import redis_server
 
@@ -228,18 +229,11 @@ def check_newest_hits(store: StoryStore) -> None:
     """A key shared by many articles (a name common over a year of news) gives only its newest
     ones when asked so, and all of them otherwise."""
     key = 12345
-    empty = fingerprint.token_hashes(())
-    ids = [
-        store.add(
-            StoredArticle(
-                0, f"https://example.com/{n}", 0, "example.com", "zh", True, None, 0.0, 0,
-                np.zeros(fingerprint.NUM_PERM, dtype=fingerprint.SIGNATURE_DTYPE), empty,
-                np.zeros(0, dtype=fingerprint.WORDING_DTYPE), empty, empty,
-            ),
-            [key],
-        )
-        for n in range(100)
-    ]  # fmt: skip
+    signature = np.zeros(fingerprint.NUM_PERM, dtype=fingerprint.SIGNATURE_DTYPE)
+    nothing = fingerprint.token_hashes(())
+    wording = np.zeros(0, dtype=fingerprint.WORDING_DTYPE)
+    articles = (synthetic_article(f"https://example.com/{n}", signature, nothing, wording) for n in range(100))
+    ids = [store.add(article, [key]) for article in articles]
     store.flush()
     assert store.lookup([key], newest=64) == {key: ids[-64:]}
     assert store.lookup([key]) == {key: ids}
