@@ -23,6 +23,10 @@ _PUNCTUATION = re.compile(r"[，。！？；：,.!?;:]")
 
 # A block pays this many tokens to be kept: a lone "分享到" or "Share" scores below zero.
 BLOCK_COST = 5.0
+# A list item without links pays less: a list in an article ("England (Group A): 10th
+# appearance") is a run of short items, while a menu's items are links.
+LIST_ITEM_COST = 3.0
+_LIST_ITEMS = frozenset({"item", "li"})
 # Each token of link text counts against its block this much on top of not counting for it.
 LINK_PENALTY = 0.5
 # Prose that stands on its own, outside the article container: a long enough line with
@@ -65,7 +69,9 @@ class Block:
     @property
     def weight(self) -> float:
         """Tokens of non-link text, less the block's cost and a penalty for its link text."""
-        return self.tokens - (1 + LINK_PENALTY) * self.link_tokens - BLOCK_COST
+        plain_item = self.element.tag in _LIST_ITEMS and not self.link_tokens
+        cost = LIST_ITEM_COST if plain_item else BLOCK_COST
+        return self.tokens - (1 + LINK_PENALTY) * self.link_tokens - cost
 
     def is_link_list(self) -> bool:
         return self.tokens > 10 and self.link_density > 0.6

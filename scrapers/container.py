@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import cast
 
 from lxml import etree
 
-from scrapers.blocks import Block, Markup, count_punctuation, inner_text, text_blocks
+from scrapers.blocks import Block, Markup, count_punctuation, text_blocks
 
 # Readability's "unlikely candidates": an element whose class or id names a comment thread, a
 # sidebar or a menu is left out before scoring (unless the name also says it is the article),
@@ -101,6 +102,10 @@ _MAX_LINK_DENSITY = 0.5
 _LEVELS = (1.0, 0.5, 0.25, 0.125)
 
 
+# Its text as read, without the code of scripts and styles inside it.
+_VISIBLE_TEXT = ".//text()[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::template)]"
+
+
 @dataclass(frozen=True)
 class Container:
     element: etree._Element
@@ -112,7 +117,8 @@ class Container:
 
     def flat_text(self) -> str:
         """All of its text with whitespace removed, for telling whether a line came from it."""
-        return "".join(inner_text(self.element).split())
+        texts = cast(list[str], self.element.xpath(_VISIBLE_TEXT))
+        return "".join("".join(texts).split())
 
 
 def _paragraph_score(block: Block) -> float:

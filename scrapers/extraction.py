@@ -18,8 +18,9 @@ from parsel import Selector
 from trafilatura.settings import Document
 from w3lib.encoding import html_body_declared_encoding, read_bom, resolve_encoding
 
-from scrapers.blocks import Markup, count_tokens, densest_run, is_prose, text_blocks
+from scrapers.blocks import Block, Markup, count_tokens, densest_run, is_prose, text_blocks
 from scrapers.container import Container, find_container
+from scrapers.credits import without_credits
 
 # A declared charset is kept when its decode errors stay this rare: a truncated multi-byte
 # character at the end of a cut-off page should not make us reinterpret the whole page.
@@ -126,6 +127,11 @@ _TRAFILATURA_MARKUP = Markup(
 )
 # When the container holds this many times the text trafilatura kept, trafilatura missed the article.
 _CONTAINER_OVER_TRAFILATURA = 3
+# Prose outside the container is kept only with this share of link text at most: a run of
+# linked headlines with their dates reads as punctuated text too.
+_PROSE_LINK_DENSITY = 0.3
+# Tables with this many rows and columns at least hold data, not layout (_in_data_table).
+_GRID_SIDE = 3
 
 
 def extract_text(html: str, url: str | None = None) -> str:
@@ -142,20 +148,21 @@ def extract_text(html: str, url: str | None = None) -> str:
     tree = trafilatura.load_html(html) if html.strip() else None
     if tree is None:
         return ""
-    lines = _trafilatura_lines(tree, url)
+    blocks = _trafilatura_blocks(tree, url)
+    trafilatura_tokens = sum(block.tokens for block in blocks)
     container = find_container(tree)
     if container is None:
-        text = "\n".join(lines)
-    elif count_tokens(container.text) > _CONTAINER_OVER_TRAFILATURA * count_tokens("\n".join(lines)):
+        text = "\n".join(block.text for block in blocks)
+    elif count_tokens(container.text) > _CONTAINER_OVER_TRAFILATURA * trafilatura_tokens:
         text = container.text
     else:
-        text = "\n".join(_within(lines, container))
+        text = "\n".join(_within(blocks, container))
     if not text:
         _, text, _ = trafilatura.baseline(tree)
-    return normalise_text(_without_title(text, tree))
+    return normalise_text(without_credits(_without_title(text, tree)))
 
 
-def _trafilatura_lines(tree: HtmlElement, url: str | None) -> list[str]:
+def _trafilatura_blocks(tree: HtmlElement, url: str | None) -> list[Block]:
     document = trafilatura.bare_extraction(
         tree,
         url=url,
@@ -167,24 +174,54 @@ def _trafilatura_lines(tree: HtmlElement, url: str | None) -> list[str]:
     )
     if not isinstance(document, Document) or document.body is None:
         return []
-    return [block.text for block in densest_run(text_blocks(document.body, _TRAFILATURA_MARKUP))]
+    return densest_run(text_blocks(document.body, _TRAFILATURA_MARKUP))
 
 
-def _within(lines: list[str], container: Container) -> list[str]:
-    """trafilatura's lines that lie in the container or read as prose of their own. A line that
-    swallowed the container (trafilatura's text of a whole layout table) gives way to it."""
+def _within(blocks: list[Block], container: Container) -> list[str]:
+    """trafilatura's lines that lie in the container or read as prose of their own, with few
+    links. A line that swallowed the container (trafilatura's text of a whole layout table)
+    gives way to it; the cells of a data table go on from kept text."""
     flat_container = container.flat_text()
-    head = flat_container[: len(flat_container) // 2]
+    container_blocks = ["".join(block.text.split()) for block in container.blocks]
     kept: list[str] = []
-    for line in lines:
+    previous_kept = False
+    for block in blocks:
+        line = block.text
         flat = "".join(line.split())
         if flat in flat_container:
             kept.append(line)
-        elif len(head) > 10 and head in flat:
+        elif _swallows(flat, container_blocks):
             kept.append(container.text)
-        elif is_prose(line):
+        elif _reads_on_its_own(block) or (previous_kept and _in_data_table(block) and not block.link_tokens):
             kept.append(line)
+        else:
+            previous_kept = False
+            continue
+        previous_kept = True
     return kept
+
+
+def _reads_on_its_own(block: Block) -> bool:
+    return is_prose(block.text) and block.link_density <= _PROSE_LINK_DENSITY
+
+
+def _in_data_table(block: Block) -> bool:
+    """Whether a block is a cell of a grid (three rows of three cells or more), as a table of
+    figures or of courses that follows the text it belongs to. Layout tables, comment threads
+    and "you are reader no. N" boxes have fewer columns."""
+    table = next((ancestor for ancestor in block.element.iterancestors() if ancestor.tag == "table"), None)
+    if table is None:
+        return False
+    rows = [row for row in table.iter("row") if len(row.findall("cell")) >= _GRID_SIDE]
+    return len(rows) >= _GRID_SIDE
+
+
+def _swallows(flat_line: str, container_blocks: list[str]) -> bool:
+    """Whether a line (whitespace removed) holds most of the container's text: trafilatura read
+    a layout table or a page without paragraphs as one line, the container's blocks in it."""
+    total = sum(len(block) for block in container_blocks)
+    held = sum(len(block) for block in container_blocks if block in flat_line)
+    return total > 10 and len(flat_line) > total and held * 2 > total
 
 
 def _without_title(text: str, tree: HtmlElement) -> str:

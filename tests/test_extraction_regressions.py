@@ -6,6 +6,7 @@ Each page keeps the real article text and the real chrome of the dev-set page it
 
 from __future__ import annotations
 
+from scrapers.credits import without_credits
 from scrapers.extraction import extract_text
 
 ARTICLE_163 = [
@@ -148,3 +149,178 @@ def test_a_brief_in_bare_text_comes_without_the_chrome_around_it() -> None:
     assert text == BRIEF_STCN
     for chrome in CHROME_STCN:
         assert chrome not in text
+
+
+BRIEF_MINGRIDAPAN = (
+    "联合国贸发会议发布了《2019年贸易和发展报告》，即使忽略最坏的下行风险， 2019年全球经济增长率也将从3%降至2.3%。"
+    "一些大型新兴经济体已经陷入衰退，而一些发达经济体距离衰退仅一步之遥。随着全球需求疲软，加上美国政府的单边关税行动，"
+    "全球贸易增长也将严重减缓。"
+)
+MENU_MINGRIDAPAN = ["股市行情", "股市名家", "板块分析", "个股研究", "公司分析", "主力推荐", "金融资讯", "股票列表"]
+RELATED_MINGRIDAPAN = [
+    "今日股市行情分析--2019年8月19日",
+    "央行：8月20日起贷款市场报价利率按新的形成机制报价",
+    "外汇局：上半年我国国际收支保持基本平衡",
+]
+
+
+def page_mingridapan() -> str:
+    """www.mingridapan.com (zh-modern-dev gne-mingridapan-1): a page without a single <p>, all
+    divs; trafilatura returned its menu, tags, share bar, article and related list as one line,
+    and a view counter's script inside the article's element kept that line from matching it."""
+    menu = "".join(
+        f'<li><a class="link" href="/{index}"><span class="text">{name}</span></a></li>'
+        for index, name in enumerate(MENU_MINGRIDAPAN)
+    )
+    related = "".join(f'<li><a href="/gushihangqing/{n}.html">{t}</a></li>' for n, t in enumerate(RELATED_MINGRIDAPAN))
+    return (
+        "<html><head><title>最新出炉联合国贸发报告：2019年全球经济增长率降至2.3% - 明日大盘网</title></head><body>"
+        f"<header><nav><div>Toggle navigation</div><ul>{menu}</ul></nav></header>"
+        '<div id="content" class="container"><div id="main-content"><div id="article-leftbar"><ul>'
+        '<li class="Lbar_tags"><div class="tags-title"><span>标签</span></div>'
+        '<div class="tag">20190926|国贸|增长率|全球经济</div></li>'
+        '<li class="Lbar_share"><div class="share-title">分享到</div>'
+        '<a href="http://www.jiathis.com/send/?webid=tsina"><span>微博</span></a></li></ul></div>'
+        '<div id="article-wrapper"><div id="main"><div class="page-article"><div class="page_art_title">'
+        '<div class="title-text">最新出炉联合国贸发报告：2019年全球经济增长率降至2.3%</div>'
+        '<div class="title-meta"><div class="title-meta-time">发布时间： 2019-09-26 10:09:11</div>'
+        '<span class="dapan-cm-counter">4</span><div class="title-meta-right" style="display: none;">'
+        '<span id="js-article-viewCount">3573</span><script>function _updateViewCount(num) {'
+        "document.getElementById('js-article-viewCount').textContent = num; }</script></div></div></div>"
+        f'<div class="page_art_content">\n  {BRIEF_MINGRIDAPAN}  </div></div>'
+        f'<div class="related-posts"><div class="related-posts-title">相关新闻</div><ul>{related}</ul></div>'
+        "</div></div></div></div></body></html>"
+    )
+
+
+def test_a_page_trafilatura_reads_as_one_line_gives_the_article_not_the_line() -> None:
+    text = extract_text(page_mingridapan(), "http://www.mingridapan.com/shishi/news/637863.html")
+    assert BRIEF_MINGRIDAPAN in text
+    for chrome in [*MENU_MINGRIDAPAN, *RELATED_MINGRIDAPAN, "Toggle navigation", "分享到"]:
+        assert chrome not in text
+
+
+ARTICLE_HEXUN = (
+    "据财联社9月26日消息，今日从交通运输部行新闻发布会获悉，目前京津冀交通一体化建设各项工作取得积极成效，"
+    "下一步将着力打造三地综合立体交通网络，实现区域内快速铁路覆盖所有地级及以上城市，形成相邻城市间基本实现“1.5小时交通圈”。"
+)
+ARTICLE_163_MONEY = [
+    "北京时间9月7日，2019年未来科学大奖获奖名单揭晓。王小云获得“数学与计算机科学奖”，成为该奖项设立以来的首位女性获奖者。",
+    "公开资料显示，王小云是中国科学院院士、清华大学高等研究院“杨振宁讲座”教授，主要从事密码理论及相关数学问题研究。",
+]
+CREDITS = [
+    "【免责声明】本文仅代表作者本人观点，与和讯网无关。和讯网站对文中陈述、观点判断保持中立，"
+    "不对所包含内容的准确性、可靠性或完整性提供任何明示或暗示的保证。请读者仅作参考，并请自行承担全部责任。",
+    "（责任编辑： HN666）",
+    "图片来源：未来科学大奖官网",
+    "新京报记者 陆一夫",
+    "本文为CSDN原创文章，未经允许不得转载，如需转载请联系market#csdn.net(#换成@)",
+    "发表于 2019年9月26日 12:40 - (阅读:3727;评论:63)",
+]
+
+
+def test_disclaimers_credits_and_counters_inside_the_container_are_left_out() -> None:
+    """stock.hexun.com (zh-modern-dev gne-hexun-1) and money.163.com (gne-163-3), with the
+    credit lines of other dev pages: sina's editor, 163's picture source, a Beijing News
+    byline, CSDN's reprint notice and joycode's counters, all inside the article's element."""
+    body = (
+        f"<p>{ARTICLE_HEXUN}</p><p>{CREDITS[2]}</p><p>{ARTICLE_163_MONEY[0]}</p><p>{ARTICLE_163_MONEY[1]}</p>"
+        f"<p>{CREDITS[3]}</p><p>{CREDITS[4]}</p><p>{CREDITS[5]}</p><p>{CREDITS[1]}</p>"
+    )
+    page = (
+        "<html><head><title>京津冀将实现相邻城市间1.5小时交通圈-和讯网</title></head><body>"
+        f'<div class="art_context"><div class="art_contextBox">{body}</div>'
+        f'<div class="tip"><p>{CREDITS[0]}</p></div></div></body></html>'
+    )
+    text = extract_text(page, "https://stock.hexun.com/2019-09-26/198678130.html")
+    for paragraph in [ARTICLE_HEXUN, *ARTICLE_163_MONEY]:
+        assert paragraph in text
+    for credit in CREDITS:
+        assert credit not in text
+    assert "责任编辑" not in text and "免责声明" not in text
+
+
+NOTICE_CL2000 = [
+    "九、毕业生就业：",
+    "根据本人选报志愿、招生单位推荐、用人单位选择录用的原则进行(定向委托培养除外)。",
+    "十、其它：",
+    "1、上述规定，如与教育部颁发的招生简章不符，以教育部颁发的招生简章为准。",
+    "2、我部备有．攻读博士研究生入学考试专业课试题第一册(1992——1998)、第二册(1999——2001)，每册5元，另加邮资3元，函索即寄。",
+    "附：招生专业及考试科目",
+]
+COURSES_CL2000 = [
+    ("050401 艺术学", "", "7", "", ""),
+    ("01艺术学原理", "刘梦溪", "", "1、英语或俄语或日语 2、艺术概论 3、中国艺术史基础知识", "新增点正在审批"),
+    ("02艺术文化学与艺术社会学", "刘梦溪", "", "1、同上 2、艺术概论 3、文化批评", "以20世纪为中心"),
+    ("03艺术人类学", "方李莉", "", "1、英语或俄语或日语 2、中外艺术史 3、人类学的基本概念与原理", "侧重美术"),
+    ("04艺术史与比较艺术研究", "傅谨", "", "1、英语或俄语或日语 2、美学原理 3、中外艺术交流史", "戏剧史为中心"),
+    ("05艺术美学", "傅谨", "", "1、同上 2、同上 3、艺术思潮与流派", ""),
+    ("06中国宗教艺术", "田青", "", "1、英语或俄语或日语 2、艺术概论 3、宗教史论", ""),
+]
+
+
+def test_a_table_of_data_after_the_text_it_belongs_to_is_kept() -> None:
+    """cn.cl2000.com (zh-dev 0df12126): an admissions notice in a layout cell, then the table of
+    its courses, which the density scorer leaves outside the article's element."""
+    notice = "<br>\n".join(NOTICE_CL2000)
+    columns = ["学科、专业名称（代码）", "指导教师", "招生人数", "考试科目", "备注"]
+    header = "".join(f"<td><strong>{name}</strong></td>" for name in columns)
+    rows = "".join("<tr>" + "".join(f"<td>{cell or '&nbsp;'}</td>" for cell in row) + "</tr>" for row in COURSES_CL2000)
+    page = (
+        "<html><head><title>中国艺术研究院2004年博士生招生简章</title></head><body>"
+        '<table width="760"><tr><td><a href="/">首页</a> | <a href="/edu2/">教育</a></td></tr>'
+        f'<tr><td><table width="580"><tr><td>{notice}<p></p></td></tr></table>'
+        f'<table width="580" border="1"><tr>{header}</tr>{rows}</table></td></tr>'
+        "<tr><td>Copyright © 2000-2006 CL2000.com. All rights reserved.</td></tr></table></body></html>"
+    )
+    text = extract_text(page, "http://cn.cl2000.com/edu2/student/wen98.shtml")
+    for line in NOTICE_CL2000[1:]:
+        assert line in text
+    # The densest run may end before the last short cells; the rows up to there are the test.
+    for course, teacher, _, subjects, note in COURSES_CL2000[1:5]:
+        assert course in text and teacher in text and subjects in text and note in text
+    assert "Copyright" not in text
+
+
+QUALIFIED_CBS = [
+    "England (Group A): 10th appearance",
+    "Czech Republic (Group A): Seventh appearance",
+    "Ukraine (Group B): Third appearance",
+    "Spain (Group F): 11th appearance",
+    "Sweden (Group F): Seventh appearance",
+    "Poland (Group G): Fourth appearance",
+    "France (Group H): 10th appearance",
+    "Turkey (Group H): Fifth appearance",
+    "Belgium (Group I): Sixth appearance",
+    "Russia (Group I): 12th appearance",
+]
+ARTICLE_CBS = [
+    "On Friday, it was Finland and Sweden's chance. Finland clinched 3-0 against Liechtenstein, while Sweden did "
+    "the same, 2-0, at Romania.",
+    "And earlier in the week, Turkey drew Iceland 0-0 in Istanbul to book its spot, and that result also clinched "
+    "France's ticket to next year's tournament, with the reigning World Cup champs looked at as one of the heavy "
+    "favorites. Below are all the teams that qualified for the tournament during the group stage.",
+]
+
+
+def test_a_list_without_links_that_ends_an_article_is_kept() -> None:
+    """www.cbssports.com (web-dev 9a440270bf): the article ends on a list of the qualified
+    teams, short items without links that the densest run used to leave out."""
+    items = "".join(f"<li>{team}</li>" for team in QUALIFIED_CBS)
+    paragraphs = "".join(f"<p>{text}</p>" for text in ARTICLE_CBS)
+    page = (
+        "<html><head><title>UEFA Euro 2020 qualifying: Tracking every team to clinch a spot - CBSSports.com</title>"
+        '</head><body><article><div class="article-content">'
+        f"{paragraphs}<h3>Qualified teams</h3><ul>{items}</ul></div></article>"
+        '<div class="author-bio-box"><a href="/writers/roger-gonzalez/">Roger Gonzalez</a></div></body></html>'
+    )
+    text = extract_text(page, "https://www.cbssports.com/soccer/news/uefa-euro-2020-qualifying/")
+    for line in [*ARTICLE_CBS, *QUALIFIED_CBS]:
+        assert line in text
+
+
+def test_a_reprint_notice_that_names_the_original_is_kept_for_dedupe() -> None:
+    story = "微软发布安全更新，修复了Windows TCP/IP协议栈中的远程代码执行漏洞CVE-2024-38063。"
+    notice = "本文转载自 https://www.freebuf.com/articles/network/408211.html ，未经许可不得转载。"
+    bare_notice = "本文为CSDN原创文章，未经允许不得转载，如需转载请联系market#csdn.net(#换成@)"
+    assert without_credits(f"{story}\n{notice}\n{bare_notice}") == f"{story}\n{notice}"
