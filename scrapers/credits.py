@@ -13,8 +13,6 @@ import re
 from scrapers.attribution import labelled_urls
 from scrapers.blocks import count_tokens
 
-# Lines that credit or disclaim rather than tell: a site's disclaimer, the editor in charge, a
-# picture's source. They sit inside the article's container on most Chinese portals.
 _DISCLAIMER = re.compile(r"^\W{0,2}(?:免责声明|特别声明|版权声明)")
 # A reprint notice: rights named together with a prohibition ("未经许可不得转载").
 _RIGHTS = re.compile(r"转载|著作权|版权")
@@ -51,11 +49,10 @@ def without_credits(text: str) -> str:
 
 
 def _is_credit(line: str) -> bool:
-    if labelled_urls([line]):
-        return False  # "本文转载自 URL，未经许可不得转载" still names the original, for dedupe
-    if _DISCLAIMER.match(line) or (_RIGHTS.search(line) and _PROHIBITION.search(line)):
-        return True
-    return count_tokens(line) <= _CREDIT_TOKENS and bool(_CREDIT.match(line) or _COUNTERS.search(line))
+    notice = bool(_DISCLAIMER.match(line) or (_RIGHTS.search(line) and _PROHIBITION.search(line)))
+    credit = bool(_CREDIT.match(line) or _COUNTERS.search(line)) and count_tokens(line) <= _CREDIT_TOKENS
+    # "本文转载自 URL，未经许可不得转载" still names the original, which dedupe reads.
+    return (notice or credit) and not labelled_urls([line])
 
 
 def _is_byline(line: str) -> bool:

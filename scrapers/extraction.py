@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import charset_normalizer
 import trafilatura
+from lxml import etree
 from lxml import html as lxml_html
 from lxml.html import HtmlElement
 from parsel import Selector
@@ -183,6 +184,7 @@ def _within(blocks: list[Block], container: Container) -> list[str]:
     gives way to it; the cells of a data table go on from kept text."""
     flat_container = container.flat_text()
     container_blocks = ["".join(block.text.split()) for block in container.blocks]
+    grids: dict[etree._Element, bool] = {}  # a table's cells ask about it once
     kept: list[str] = []
     previous_kept = False
     for block in blocks:
@@ -192,7 +194,7 @@ def _within(blocks: list[Block], container: Container) -> list[str]:
             kept.append(line)
         elif _swallows(flat, container_blocks):
             kept.append(container.text)
-        elif _reads_on_its_own(block) or (previous_kept and _in_data_table(block) and not block.link_tokens):
+        elif _reads_on_its_own(block) or (previous_kept and not block.link_tokens and _in_data_table(block, grids)):
             kept.append(line)
         else:
             previous_kept = False
@@ -205,15 +207,17 @@ def _reads_on_its_own(block: Block) -> bool:
     return is_prose(block.text) and block.link_density <= _PROSE_LINK_DENSITY
 
 
-def _in_data_table(block: Block) -> bool:
+def _in_data_table(block: Block, grids: dict[etree._Element, bool]) -> bool:
     """Whether a block is a cell of a grid (three rows of three cells or more), as a table of
     figures or of courses that follows the text it belongs to. Layout tables, comment threads
     and "you are reader no. N" boxes have fewer columns."""
     table = next((ancestor for ancestor in block.element.iterancestors() if ancestor.tag == "table"), None)
     if table is None:
         return False
-    rows = [row for row in table.iter("row") if len(row.findall("cell")) >= _GRID_SIDE]
-    return len(rows) >= _GRID_SIDE
+    if table not in grids:
+        rows = [row for row in table.iter("row") if len(row.findall("cell")) >= _GRID_SIDE]
+        grids[table] = len(rows) >= _GRID_SIDE
+    return grids[table]
 
 
 def _swallows(flat_line: str, container_blocks: list[str]) -> bool:
