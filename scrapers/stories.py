@@ -29,9 +29,11 @@ never enough: the evidence score counts how much of both articles' evidence agre
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -41,9 +43,12 @@ from scrapers.storystore import StoredArticle
 from scrapers.urls import canonical_url, registered_domain
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from scrapers.storystore import StoryStore
 
 KINDS = ("exact", "near", "republication", "translation")
+_DIGIT = re.compile(r"\d")
 
 
 @dataclass(frozen=True)
@@ -117,9 +122,37 @@ def evidence_score(a: np.ndarray, b: np.ndarray) -> float:
 
 
 class StoryMatcher:
+    # Decoded articles kept in memory. A stored article never changes, and the newest are the
+    # likeliest candidates (the date window, the newest evidence hits), so the oldest go first.
+    # An article another process forgets (a killed run's, rolled back at its next start) may stay
+    # here until it ages out: it can only make a later copy of itself a duplicate.
+    CACHED_ARTICLES = 20_000
+
     def __init__(self, store: StoryStore, thresholds: Thresholds | None = None):
         self.store = store
         self.thresholds = thresholds or Thresholds()
+        self.cache: dict[int, StoredArticle] = {}
+
+    def articles(self, ids: Iterable[int]) -> dict[int, StoredArticle]:
+        found = {}
+        missing = []
+        for article_id in ids:
+            article = self.cache.get(article_id)
+            if article is None:
+                missing.append(article_id)
+            else:
+                found[article_id] = article
+        if missing:
+            fetched = self.store.articles(missing)
+            found.update(fetched)
+            self._remember(fetched.values())
+        return found
+
+    def _remember(self, articles: Iterable[StoredArticle]) -> None:
+        for article in articles:
+            self.cache[article.id] = article
+        for oldest in list(islice(self.cache, max(0, len(self.cache) - self.CACHED_ARTICLES))):
+            del self.cache[oldest]
 
     def classify(self, item: dict[str, Any], now: float | None = None) -> Verdict:
         url = canonical_url(item.get("canonicalUrl") or item["url"])
@@ -151,26 +184,28 @@ class StoryMatcher:
         published = published_days(item.get("datePublished"))
 
         url_key = fp.key_of("url", url)
-        hash_key = fp.body_hash(keys, len(body))
+        # A body with no text says nothing of which story it is: no two of them are exact copies.
+        body_keys = [fp.body_hash(keys, len(body))] if keys else []
         origin_keys = [fp.key_of("url", origin) for origin in origins]
         cited_keys = [fp.key_of("origin", origin) for origin in origins]
         cited_me = fp.key_of("origin", url)
         bands = fp.band_keys(signature) if size else []
         rare = [fp.short_key_of("evidence", token) for token in _rare_evidence(tokens)]
-        hits = self.store.lookup([url_key, hash_key, cited_me, *origin_keys, *cited_keys, *bands])
+        hits = self.store.lookup([url_key, *body_keys, cited_me, *origin_keys, *cited_keys, *bands])
         hits.update(self.store.lookup(rare, newest=self.thresholds.evidence_hits))
         ids = {article for found in hits.values() for article in found}
-        known = self.store.articles(ids) if ids else {}
+        known = self.articles(ids) if ids else {}
 
         me = StoredArticle(
             0, item["url"], 0, site, language, cjk, published, now or time.time(), size, signature, evidence,
             wording, fp.cve_ids(f"{headline}\n{kept_text}"), fp.title_names(headline),
         )  # fmt: skip
-        match = self._match(me, hits, known, url_key, hash_key, cited_me, origin_keys, cited_keys, bands, rare)
+        match = self._match(me, hits, known, url_key, body_keys, cited_me, origin_keys, cited_keys, bands, rare)
         if match is not None:
             me.story = match.story
-        own_keys = [url_key, hash_key, *cited_keys, *bands, *rare]
+        own_keys = [url_key, *body_keys, *cited_keys, *bands, *rare]
         self.store.add(me, own_keys)
+        self._remember([me])
         self.store.count_lines(line_hashes, me.story, int(me.seen // 86400))
         if match is None or match.kind == "related":
             related = match.related if match else []
@@ -185,7 +220,7 @@ class StoryMatcher:
         hits: dict[int, list[int]],
         known: dict[int, StoredArticle],
         url_key: int,
-        hash_key: int,
+        body_keys: list[int],
         cited_me: int,
         origin_keys: list[int],
         cited_keys: list[int],
@@ -198,12 +233,12 @@ class StoryMatcher:
             return [known[i] for key in keys for i in hits.get(key, ()) if i in known]
 
         same_url = found(url_key)
-        if same_url and not found(hash_key):
+        if same_url and not found(*body_keys):
             # The article again, changed since (the incremental stage lets only changed ones
             # through): it stays in its story, and a story's own article is no duplicate.
             earlier = min(same_url, key=lambda a: a.id)
             return self._joined(earlier, "update" if earlier.story == earlier.id else "near")
-        exact = found(url_key, hash_key)
+        exact = found(url_key, *body_keys)
         if exact:
             return self._joined(min(exact, key=lambda a: a.id), "exact")
 
@@ -270,12 +305,12 @@ class StoryMatcher:
         if crossed is not None:
             return self._joined(crossed[1], "translation")
         if related:
-            firsts = self.store.articles({a.story for a in related})
+            firsts = self.articles({a.story for a in related})
             return Match(0, "", "related", sorted({a.url for a in firsts.values()}))
         return None
 
     def _joined(self, other: StoredArticle, kind: str) -> Match:
-        first = other if other.story == other.id else self.store.articles([other.story]).get(other.story, other)
+        first = other if other.story == other.id else self.articles([other.story]).get(other.story, other)
         return Match(other.story, first.url, kind)
 
 
@@ -290,6 +325,6 @@ def _within(a: float | None, b: float | None, days: float) -> bool:
 def _rare_evidence(tokens: list[str]) -> list[str]:
     """The evidence worth an index entry: ids and names specific enough that sharing one makes two
     articles worth comparing."""
-    specific = [t for t in tokens if t.startswith("cve-") or (any(c.isdigit() for c in t) and len(t) >= 5)]
+    specific = [t for t in tokens if t.startswith("cve-") or (len(t) >= 5 and _DIGIT.search(t))]
     names = [t for t in tokens if t.isalpha() and len(t) >= 6]
     return (specific + names)[:8]

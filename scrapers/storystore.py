@@ -158,13 +158,18 @@ class SQLiteStoryStore:
     def lookup(self, keys: Iterable[int], newest: int | None = None) -> dict[int, list[int]]:
         found: dict[int, list[int]] = {}
         if newest is not None:
-            # One bounded range read a key: a common key may hold many thousand articles.
-            query = "SELECT article FROM dedupe_keys WHERE key = ? ORDER BY article DESC LIMIT ?"
-            for key in dict.fromkeys(keys):
-                articles = [row[0] for row in self.db.execute(query, (key, newest))]
-                if articles:
-                    found[key] = articles[::-1]
-            return found
+            # A bounded range read a key, as they come (a common key may hold many thousand
+            # articles), all in one statement.
+            unique = list(dict.fromkeys(keys))
+            for start in range(0, len(unique), 100):
+                chunk = unique[start : start + 100]
+                query = " UNION ALL ".join(
+                    ["SELECT * FROM (SELECT key, article FROM dedupe_keys WHERE key = ? ORDER BY article DESC LIMIT ?)"]
+                    * len(chunk)
+                )
+                for key, article in self.db.execute(query, [value for asked in chunk for value in (asked, newest)]):
+                    found.setdefault(key, []).append(article)
+            return {key: articles[::-1] for key, articles in found.items()}
         for key, article in self._rows_in("SELECT key, article FROM dedupe_keys WHERE key IN ({marks})", keys):
             found.setdefault(key, []).append(article)
         return found

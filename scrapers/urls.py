@@ -3,12 +3,16 @@ site a URL belongs to."""
 
 from __future__ import annotations
 
+import functools
 from urllib.parse import urlsplit
 
 from courlan import extract_domain, normalize_url
 from w3lib.url import canonicalize_url
 
 
+# An article's URL is made canonical more than once (its own item, then the dedupe stage), and an
+# original is named by every copy of it.
+@functools.lru_cache(maxsize=8192)
 def canonical_url(url: str) -> str:
     """Generic canonical form: tracking parameters and fragments dropped, query sorted.
 

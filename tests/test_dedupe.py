@@ -146,6 +146,21 @@ def test_the_same_article_again_is_an_exact_duplicate(dev: list[dict[str, Any]],
     assert (again.kind, again.duplicate_of, again.story_id) == ("exact", item["url"], first.story_id)
 
 
+def test_items_without_text_are_no_copies_of_each_other(tmp_path: Path) -> None:
+    """A feed line with no body (or only punctuation) used to crash the stage, and would then have
+    been an exact copy of every other one."""
+    m = matcher(tmp_path)
+    verdicts = [
+        m.classify({"url": "https://example.com/a", "articleBody": ""}),
+        m.classify({"url": "https://example.com/b"}),
+        m.classify({"url": "https://example.org/c", "articleBody": "…… !!!"}),
+    ]
+    assert [verdict.kind for verdict in verdicts] == [None, None, None]
+    assert len({verdict.story_id for verdict in verdicts}) == 3
+    again = m.classify({"url": "https://example.com/a", "articleBody": ""})
+    assert (again.kind, again.story_id) == (None, verdicts[0].story_id)
+
+
 def test_stories_about_one_cve_or_incident_are_not_merged(dev: list[dict[str, Any]], tmp_path: Path) -> None:
     """Every hard-negative group: different stories about one CVE, vendor or incident, and the
     attribution traps (one publisher's two articles citing one original). None may merge."""
