@@ -20,6 +20,7 @@ _TOKEN = re.compile(rf"[{_CJK}]|[^\W_{_CJK}]+")
 _CJK_CHAR = re.compile(rf"[{_CJK}]")
 # Sentence and clause punctuation of both scripts: prose has it, menus and link lists rarely do.
 _PUNCTUATION = re.compile(r"[，。！？；：,.!?;:]")
+_SENTENCE_END = re.compile(r"[。！？]|[.!?][\"'”’)]*(?:\s|$)")
 
 # A block pays this many tokens to be kept: a lone "分享到" or "Share" scores below zero.
 BLOCK_COST = 5.0
@@ -27,6 +28,7 @@ BLOCK_COST = 5.0
 # appearance") is a run of short items, while a menu's items are links.
 LIST_ITEM_COST = 3.0
 _LIST_ITEMS = frozenset({"item", "li"})
+_CELLS = frozenset({"cell", "td", "th"})
 # Each token of link text counts against its block this much on top of not counting for it.
 LINK_PENALTY = 0.5
 # Prose that stands on its own, outside the article container: a long enough line with
@@ -71,10 +73,15 @@ class Block:
         """Tokens of non-link text, less the block's cost and a penalty for its link text."""
         plain_item = self.element.tag in _LIST_ITEMS and not self.link_tokens
         cost = LIST_ITEM_COST if plain_item else BLOCK_COST
+        row = self.element.getparent() if self.element.tag in _CELLS else None
+        if row is not None:
+            # A table row is one line of the article, however many cells it has.
+            cost /= max(1, sum(1 for cell in row if cell.tag in _CELLS))
         return self.tokens - (1 + LINK_PENALTY) * self.link_tokens - cost
 
     def is_link_list(self) -> bool:
-        return self.tokens > 10 and self.link_density > 0.6
+        # Sentences with many links ("X has bought Y, a startup that ...") are not a list.
+        return self.tokens > 10 and self.link_density > 0.6 and len(_SENTENCE_END.findall(self.text)) < 2
 
 
 @dataclass(frozen=True)

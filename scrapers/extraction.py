@@ -19,7 +19,7 @@ from parsel import Selector
 from trafilatura.settings import Document
 from w3lib.encoding import html_body_declared_encoding, read_bom, resolve_encoding
 
-from scrapers.blocks import Block, Markup, count_tokens, densest_run, is_prose, text_blocks
+from scrapers.blocks import Block, Markup, count_punctuation, count_tokens, densest_run, is_prose, text_blocks
 from scrapers.container import Container, find_container
 from scrapers.credits import without_credits
 
@@ -123,11 +123,14 @@ def _trafilatura_text(html: str, url: str | None = None, favor_recall: bool = Fa
 
 
 # The tags of trafilatura's output tree that stay inside a block.
-_TRAFILATURA_MARKUP = Markup(
+TRAFILATURA_MARKUP = Markup(
     inline=frozenset({"hi", "ref", "del", "graphic", "lb"}), link="ref", breaks=frozenset({"lb"})
 )
 # When the container holds this many times the text trafilatura kept, trafilatura missed the article.
 _CONTAINER_OVER_TRAFILATURA = 3
+# When trafilatura kept this many times the container's text, all of it sentences, the container
+# is a part of the article.
+_TRAFILATURA_OVER_CONTAINER = 2
 # Prose outside the container is kept only with this share of link text at most: a run of
 # linked headlines with their dates reads as punctuated text too.
 _PROSE_LINK_DENSITY = 0.3
@@ -144,7 +147,8 @@ def extract_text(html: str, url: str | None = None) -> str:
     trafilatura's blocks are kept if they lie in that element or read as prose on their own;
     the rest (menus, "hot news" lists, footers that trafilatura takes in on many Chinese
     portals) goes. If trafilatura kept far less than the container holds, or nothing, the
-    container's text is taken instead.
+    container's text is taken instead; if it kept far more, all of it sentences, the container
+    is a box inside the article (a photo's caption) and trafilatura's lines are taken whole.
     """
     tree = trafilatura.load_html(html) if html.strip() else None
     if tree is None:
@@ -156,6 +160,8 @@ def extract_text(html: str, url: str | None = None) -> str:
         text = "\n".join(block.text for block in blocks)
     elif count_tokens(container.text) > _CONTAINER_OVER_TRAFILATURA * trafilatura_tokens:
         text = container.text
+    elif count_tokens(container.text) * _TRAFILATURA_OVER_CONTAINER < trafilatura_tokens and _sentences_only(blocks):
+        text = "\n".join(block.text for block in blocks)
     else:
         text = "\n".join(_within(blocks, container))
     if not text:
@@ -175,7 +181,7 @@ def _trafilatura_blocks(tree: HtmlElement, url: str | None) -> list[Block]:
     )
     if not isinstance(document, Document) or document.body is None:
         return []
-    return densest_run(text_blocks(document.body, _TRAFILATURA_MARKUP))
+    return densest_run(text_blocks(document.body, TRAFILATURA_MARKUP))
 
 
 def _within(blocks: list[Block], container: Container) -> list[str]:
@@ -201,6 +207,14 @@ def _within(blocks: list[Block], container: Container) -> list[str]:
             continue
         previous_kept = True
     return kept
+
+
+def _sentences_only(blocks: list[Block]) -> bool:
+    """Whether trafilatura kept several lines and each reads as a sentence: prose, or a short
+    punctuated line without links (a lead paragraph, a dateline's sentence)."""
+    return len(blocks) > 1 and all(
+        _reads_on_its_own(block) or (not block.link_tokens and count_punctuation(block.text) > 0) for block in blocks
+    )
 
 
 def _reads_on_its_own(block: Block) -> bool:

@@ -6,8 +6,12 @@ Each page keeps the real article text and the real chrome of the dev-set page it
 
 from __future__ import annotations
 
+import trafilatura
+from trafilatura.settings import Document
+
+from scrapers.blocks import densest_run, text_blocks
 from scrapers.credits import without_credits
-from scrapers.extraction import extract_text
+from scrapers.extraction import TRAFILATURA_MARKUP, extract_text
 
 ARTICLE_163 = [
     "9月6日，公安部治安管理局官微发布消息称，近日，四川江油一女民警对辖区“实有人口”进行核查过程中，平均日拨100余个电话，"
@@ -324,3 +328,120 @@ def test_a_reprint_notice_that_names_the_original_is_kept_for_dedupe() -> None:
     notice = "本文转载自 https://www.freebuf.com/articles/network/408211.html ，未经许可不得转载。"
     bare_notice = "本文为CSDN原创文章，未经允许不得转载，如需转载请联系market#csdn.net(#换成@)"
     assert without_credits(f"{story}\n{notice}\n{bare_notice}") == f"{story}\n{notice}"
+
+
+STATS_DAWGS = [
+    ("DL", "Larry Ogunjobi", "63", "85%", "1 tackle (1 combined). 1 sack, 1 TFL, 2 QH."),
+    ("DL", "Myles Garrett", "57", "77%", "1 tackle (1 combined). 3 QH."),
+    ("DL", "Chad Thomas", "57", "77%", "3 tackles (3 combined). 1 sack, 1 TFL, 1 QH, 1 pass defended."),
+    ("DL", "Sheldon Richardson", "49", "66%", "2 tackles, 1 assist (3 combined). 1 QH."),
+    ("DL", "Devaroe Lawrence", "28", "38%", "No stats registered."),
+]
+
+
+def test_a_table_row_costs_one_line_not_one_line_a_cell() -> None:
+    """www.dawgsbynature.com (web-dev 6a72de37e8): an introduction, then a table of snap counts,
+    five short cells a row. Each cell paid a paragraph's cost, so the densest run of trafilatura's
+    blocks ended before the table. The page's other parts move its container elsewhere, so the
+    run is asked here, on trafilatura's own reading of the real markup."""
+    intro = (
+        'Below, we analyze the snap counts and stats on defense for the <a href="http://www.sbnation.com/nfl/teams/'
+        'cleveland-browns">Cleveland Browns</a>’ Week 11 game against the <a href="https://www.sbnation.com/nfl/'
+        'teams/pittsburgh-steelers">Pittsburgh Steelers</a>.'
+    )
+    header = "".join(f"<th>{name}</th>" for name in ("Pos", "Player", "Plays", "%", "Stats"))
+    rows = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in STATS_DAWGS)
+    page = (
+        f"<html><body><article><p>{intro}</p><h3>Defensive Line</h3>"
+        f"<table><thead><tr>{header}</tr></thead><tbody>{rows}</tbody></table></article></body></html>"
+    )
+    document = trafilatura.bare_extraction(page, fast=True, include_links=True, include_tables=True, deduplicate=False)
+    assert isinstance(document, Document) and document.body is not None
+    run = "\n".join(block.text for block in densest_run(text_blocks(document.body, TRAFILATURA_MARKUP)))
+    assert "Below, we analyze the snap counts" in run
+    for row in STATS_DAWGS:
+        assert all(cell in run for cell in row)
+
+
+TOP_STORIES_BI = [
+    ("google-buys-cloudsimple-microsoft-vmware-2019-11",
+     "Google has bought CloudSimple, a startup that was once a key part of Microsoft's cloud strategy",
+     "CloudSimple was originally launched to help Microsoft woo VMware customers to compete with Amazon Web Services."),
+    ("valve-confirms-half-life-alyx-a-flagship-vr-game-2019-11",
+     "A new 'Half-Life' game is finally coming out after 12 years of waiting — but the catch is that it's for "
+     "virtual reality only",
+     "Developer Valve called 'Half Life: Alyx' \"a flagship VR game.\""),
+    ("apple-airpods-top-teens-holiday-wish-lists-2019-11",
+     "Teens love Apple's AirPods, and they're putting them on their holiday wish lists more than ever before",
+     "That's according to a new survey from Piper Jaffray."),
+    ("apple-nyc-event-announced-december-best-apps-2019-11",
+     "Apple is holding a surprise event in NYC next month, and it sounds like it will be all about apps and games",
+     "The tech giant is holding an event on December 2 to highlight the best apps and games of the year in an "
+     "unusual move."),
+]  # fmt: skip
+
+
+def test_sentences_with_more_link_than_plain_text_are_not_a_link_list() -> None:
+    """www.businessinsider.com (web-dev fde930b018): a newsletter of items, each a linked headline
+    and a sentence after it. Where the link is most of the item, it was taken for a link list."""
+    items = "".join(
+        f'<li><strong><a href="https://www.businessinsider.com/{slug}">{headline}</a>.</strong> {sentence}</li>'
+        for slug, headline, sentence in TOP_STORIES_BI
+    )
+    page = (
+        "<html><head><title>10 things in tech you need to know today</title></head><body>"
+        '<nav><a href="/">Tech</a> <a href="/finance">Finance</a> <a href="/politics">Politics</a></nav>'
+        '<div class="post-content"><h1>10 things in tech you need to know today</h1>'
+        "<p>Good morning! This is the tech news you need to know this Tuesday.</p>"
+        f"<ol>{items}</ol><p>Have an Amazon Alexa device? Now you can hear 10 Things in Tech each morning. "
+        'Just search for "Business Insider" in your Alexa\'s flash briefing settings.</p></div>'
+        '<div class="category-wrapper">Mehr: <a href="/tech">Tech</a> <a href="/wework">WeWork</a> '
+        '<a href="/apple">Apple</a></div></body></html>'
+    )
+    text = extract_text(page, "https://www.businessinsider.com/10-things-in-tech-you-need-to-know-today-2019-11")
+    for _, headline, sentence in TOP_STORIES_BI:
+        assert f"{headline}. {sentence}" in text
+    assert "WeWork" not in text and "Finance" not in text
+
+
+ARTICLE_CTV = [
+    "BERLIN -- The European Space Agency says putting astronauts into a state of suspended animation could make "
+    "it easier to reach other planets.",
+    "The agency said Monday that its researchers examined how hibernation would affect the design of a crewed "
+    "mission to Mars and concluded that it could help to significantly shrink the size of spacecraft.",
+    "While slowing down humans' metabolic rate similarly to the way animals hibernate isn't possible yet, research "
+    'team head Jennifer Ngo-Anh says the idea "is actually not so crazy." She noted that similar methods are '
+    "already used to save trauma victims.",
+    "Challenges include designing the spacecraft to operate largely autonomously while the crew -- padded with "
+    "extra body fat in advance of their trip -- sleep through much of the 180-day cruise to Mars.",
+]
+
+
+def test_a_caption_taken_for_the_container_does_not_cut_the_lead() -> None:
+    """www.ctvnews.ca (web-dev b37be3535e): the density scorer picks the photo's long caption as
+    the article's element; trafilatura's lines, all sentences, hold twice as much. The first
+    paragraph, short for prose of its own, was lost."""
+    caption = (
+        "In this Dec. 12, 2006, file photo, made available by NASA, astronaut Robert L. Curbeam Jr., left, and "
+        "European Space Agency astronaut Christer Fuglesang, participate in a space walk during construction of the "
+        "International Space Station. (NASA via AP, File)"
+    )
+    first, second, third, last = (f"<p>{paragraph}</p>" for paragraph in ARTICLE_CTV)
+    related = (
+        '<div class="sideItems"><div class="related"><h2>Related Links</h2><ul><li class="line">'
+        '<a class="newWindow" href="http://www.esa.int/ESA">European Space Agency website</a></li></ul></div></div>'
+    )
+    page = (
+        "<html><head><title>Snooze cruise: Study sees future for hibernating astronauts | CTV News</title></head>"
+        '<body><header><p class="ad-below">Advertisement</p></header><section class="story project clearfix">'
+        '<div class="element article"><h1>Snooze cruise: Study sees future for hibernating astronauts</h1>'
+        f'<div class="image top imgTop"><img title="Space" src="https://www.ctvnews.ca/image.jpg"><p>{caption}</p></div>'
+        '<div class="tools clearfix"><div class="gigya-space"><span>Share</span></div></div>'
+        '<div class="s-data"><br> The Associated Press <br><span class="date">Published Monday, November 18, 2019 '
+        "8:22AM EST</span><br></div>"
+        f'<div class="articleBody">{first}{second}{third}{related}{last}</div></div></section></body></html>'
+    )
+    text = extract_text(
+        page, "https://www.ctvnews.ca/sci-tech/snooze-cruise-study-sees-future-for-hibernating-astronauts-1.4690347"
+    )
+    assert text.splitlines() == ARTICLE_CTV
