@@ -2,8 +2,9 @@
 
 Chinese portals put them inside the article's own element, where no density measure tells them
 from the story: the site's disclaimer, a reprint notice, the editor in charge, a picture's
-source, the reporter's byline, the view and comment counters. They are read off by their
-wording, the same on every site, not by any one site's markup.
+source, the reporter's byline, the view and comment counters. Wire stories in English end on
+their reporters' and editors' credits. They are read off by their wording, the same on every
+site, not by any one site's markup.
 """
 
 from __future__ import annotations
@@ -24,6 +25,12 @@ _COUNTERS = re.compile(
 )
 # A reporter's byline ("新京报记者 陆一夫", "本报记者 王燕平 方云凤") at the start or the end.
 _BYLINE = re.compile(r"^[^，。！？；,.!?;]{0,20}(?:记者|实习生|通讯员)[^，。！？；,.!?;]{0,20}$")
+# A wire story's closing credit ("Reporting by Rodrigo Campos; Editing by Nick Zieminski", "Fox
+# News' Jessica Napoli contributed to this report.").
+_WIRE_CREDIT = re.compile(
+    r"^\W{0,2}(?:additional )?(?:reporting|editing|writing) by\b|contributed (?:to this report|reporting)",
+    re.IGNORECASE,
+)
 # A dateline of its own ("2005年1月2日", "Saturday, September 10th, 2005 10:56 am") there.
 _DATELINE = re.compile(
     r"^\W{0,3}(?:\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}日?"
@@ -37,14 +44,18 @@ _BYLINE_REACH = 3
 
 
 def without_credits(text: str) -> str:
-    """The text without disclaimers, reprint notices, credits and counters, and without the
-    bylines and datelines at its start or end once those are gone."""
+    """The text without disclaimers, reprint notices, credits and counters, without the bylines
+    and datelines at its start or end once those are gone, and without a wire story's credits at
+    its end."""
     lines = [line for line in text.splitlines() if not _is_credit(line.strip())]
     last = len(lines) - _BYLINE_REACH
     return "\n".join(
         line
         for index, line in enumerate(lines)
-        if not ((index < _BYLINE_REACH or index >= last) and _is_byline(line.strip()))
+        if not (
+            ((index < _BYLINE_REACH or index >= last) and _is_byline(line.strip()))
+            or (index >= last and _is_wire_credit(line.strip()))
+        )
     )
 
 
@@ -59,3 +70,7 @@ def _is_byline(line: str) -> bool:
     if _BYLINE.match(line):
         return True
     return bool(_DATELINE.match(line)) and count_tokens(line) <= _DATELINE_TOKENS
+
+
+def _is_wire_credit(line: str) -> bool:
+    return bool(_WIRE_CREDIT.search(line)) and count_tokens(line) <= _CREDIT_TOKENS

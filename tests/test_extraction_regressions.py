@@ -445,3 +445,24 @@ def test_a_caption_taken_for_the_container_does_not_cut_the_lead() -> None:
         page, "https://www.ctvnews.ca/sci-tech/snooze-cruise-study-sees-future-for-hibernating-astronauts-1.4690347"
     )
     assert text.splitlines() == ARTICLE_CTV
+
+
+def test_a_wire_storys_closing_credits_are_left_out() -> None:
+    """The last lines of a Reuters market report (web-dev 57d46c9d75) and of an AP story (web-dev
+    82b6d780c7): the text, then who reported, wrote and edited it."""
+    reuters = [
+        "Aluminum on the London Metal Exchange CMAL3 lost 0.06% to $1,737.00 a tonne.",
+        "(Graphic: Emerging markets in 2019 - here)",
+        "Reporting by Rodrigo Campos; additional reporting by Stephanie Kelly, Saqib Iqbal Ahmed and Gertrude "
+        "Chavez-Dreyfuss; Editing by Nick Zieminski and Dan Grebler",
+    ]
+    ap = [
+        "Volker said meeting with Giuliani was just part of the dialogue, and he had one in-person meeting with him.",
+        "Associated Press writers Alan Fram, Zeke Miller, Laurie Kellman, Colleen Long, Eric Tucker, Lolita Baldor and "
+        "Jill Colvin contributed to this report.",
+    ]
+    assert without_credits("\n".join(reuters)).splitlines() == reuters[:2]
+    assert without_credits("\n".join(ap)).splitlines() == ap[:1]
+    # Not a credit: a sentence that starts alike, away from the end.
+    reporting = "Reporting by The Guardian revealed that the data had been shared with a dozen brokers in 2018."
+    assert without_credits("\n".join([reporting, *ap[:1] * 3])).splitlines()[0] == reporting
