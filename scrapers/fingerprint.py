@@ -275,7 +275,7 @@ def disjoint(a: np.ndarray, b: np.ndarray) -> bool:
 def origin_urls(body: str, is_based_on: str | None) -> list[str]:
     """Canonical URLs of the works an article says it renders or reposts."""
     urls = [is_based_on] if is_based_on else []
-    if "http" in body and any(label in body for label in ORIGIN_LABELS):
+    if "http" in body:
         lines = [line.strip() for line in body.splitlines() if line.strip()]
         urls += [url for label, url in labelled_urls(lines) if label in ORIGIN_LABELS]
     found: list[str] = []
