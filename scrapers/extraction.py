@@ -19,7 +19,7 @@ from parsel import Selector
 from trafilatura.settings import Document
 from w3lib.encoding import html_body_declared_encoding, read_bom, resolve_encoding
 
-from scrapers.blocks import Block, Markup, count_punctuation, count_tokens, densest_run, is_prose, text_blocks
+from scrapers.blocks import Block, Markup, count_punctuation, densest_run, is_prose, text_blocks
 from scrapers.container import Container, find_container
 from scrapers.credits import without_credits
 
@@ -156,11 +156,12 @@ def extract_text(html: str, url: str | None = None) -> str:
     blocks = _trafilatura_blocks(tree, url)
     trafilatura_tokens = sum(block.tokens for block in blocks)
     container = find_container(tree)
+    container_tokens = sum(block.tokens for block in container.blocks) if container is not None else 0
     if container is None:
         text = "\n".join(block.text for block in blocks)
-    elif count_tokens(container.text) > _CONTAINER_OVER_TRAFILATURA * trafilatura_tokens:
+    elif container_tokens > _CONTAINER_OVER_TRAFILATURA * trafilatura_tokens:
         text = container.text
-    elif count_tokens(container.text) * _TRAFILATURA_OVER_CONTAINER < trafilatura_tokens and _sentences_only(blocks):
+    elif container_tokens * _TRAFILATURA_OVER_CONTAINER < trafilatura_tokens and _sentences_only(blocks):
         text = "\n".join(block.text for block in blocks)
     else:
         text = "\n".join(_within(blocks, container))
