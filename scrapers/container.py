@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
-from typing import cast
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, cast
 
 from lxml import etree
 
 from scrapers.blocks import Block, Markup, count_punctuation, text_blocks
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 # Readability's "unlikely candidates": an element whose class or id names a comment thread, a
 # sidebar or a menu is left out before scoring (unless the name also says it is the article),
@@ -26,11 +29,33 @@ _UNLIKELY = re.compile(
     re.IGNORECASE,
 )
 _MAYBE = re.compile(r"and|article|body|column|main|shadow|content", re.IGNORECASE)
+# A post the article quotes, as the platform's embed code writes it: its text is the article's
+# (a tweet the story reports on), whatever the wrappers around it are named.
+_EMBEDDED_POSTS = etree.XPath(
+    "//blockquote[contains(@class, 'twitter-tweet') or contains(@class, 'instagram-media')"
+    " or contains(@class, 'tiktok-embed')]"
+)
+_EMBED_WORDS = re.compile(r"tweet|twitter", re.IGNORECASE)
 
 
 def _unlikely(element: etree._Element) -> bool:
     name = f"{element.get('class', '')} {element.get('id', '')}"
     return bool(_UNLIKELY.search(name)) and not _MAYBE.search(name) and element.tag not in ("html", "body")
+
+
+def _unlikely_around(posts: set[etree._Element]) -> Callable[[etree._Element], bool]:
+    """``_unlikely``, except that embedded posts and their wrappers ("article-tweet") are not left
+    out for naming the platform; a sidebar or a comment thread around a post still is."""
+
+    def unlikely(element: etree._Element) -> bool:
+        if not _unlikely(element):
+            return False
+        if element not in posts:
+            return True
+        name = _EMBED_WORDS.sub("", f"{element.get('class', '')} {element.get('id', '')}")
+        return bool(_UNLIKELY.search(name))
+
+    return unlikely
 
 
 HTML_MARKUP = Markup(
@@ -110,6 +135,8 @@ _VISIBLE_TEXT = ".//text()[not(ancestor::script or ancestor::style or ancestor::
 class Container:
     element: etree._Element
     blocks: list[Block]  # the text blocks inside it, link-dense ones left out
+    # Which of ``blocks`` are the text of embedded posts (tweets the article quotes).
+    posts: frozenset[int] = field(default=frozenset())
 
     @property
     def text(self) -> str:
@@ -132,7 +159,13 @@ def _is_content(block: Block) -> bool:
 def find_container(tree: etree._Element) -> Container | None:
     """The page's article container, or None when no block of it reads as an article."""
     body = tree.find("body")
-    blocks = text_blocks(body if body is not None else tree, HTML_MARKUP)
+    root = body if body is not None else tree
+    posts = cast(list[etree._Element], _EMBEDDED_POSTS(root))
+    markup = HTML_MARKUP
+    if posts:
+        wrapped = {wrapper for post in posts for wrapper in post.iterancestors()} | set(posts)
+        markup = replace(HTML_MARKUP, is_skipped=_unlikely_around(wrapped))
+    blocks = text_blocks(root, markup)
     scores: defaultdict[etree._Element, float] = defaultdict(float)
     for block in blocks:
         if not _is_content(block):
@@ -154,4 +187,9 @@ def find_container(tree: etree._Element) -> Container | None:
         if block.link_density <= _MAX_LINK_DENSITY
         and (block.element is best or any(ancestor is best for ancestor in block.element.iterancestors()))
     ]
-    return Container(best, inside)
+    in_posts = frozenset(
+        index
+        for index, block in enumerate(inside)
+        if any(block.element is post or post in block.element.iterancestors() for post in posts)
+    )
+    return Container(best, inside, in_posts)

@@ -164,7 +164,7 @@ def extract_text(html: str, url: str | None = None) -> str:
     elif container_tokens * _TRAFILATURA_OVER_CONTAINER < trafilatura_tokens and _sentences_only(blocks):
         text = "\n".join(block.text for block in blocks)
     else:
-        text = "\n".join(_within(blocks, container))
+        text = "\n".join(_with_posts(_within(blocks, container), container))
     if not text:
         _, text, _ = trafilatura.baseline(tree)
     return normalise_text(without_credits(_without_title(text, tree)))
@@ -208,6 +208,35 @@ def _within(blocks: list[Block], container: Container) -> list[str]:
             continue
         previous_kept = True
     return kept
+
+
+def _with_posts(lines: list[str], container: Container) -> list[str]:
+    """The lines with the posts the article embeds (tweets it quotes) put back where they stand:
+    trafilatura drops them with their wrappers ("social-embed", "article-tweet"). A post goes in
+    only between two kept lines, so a "follow us" post after the article stays out."""
+    if not container.posts:
+        return lines
+    flat_lines = ["".join(line.split()) for line in lines]
+    kept_before = -1  # the kept line that the last block of the container matched
+    pending: list[str] = []
+    inserted: dict[int, list[str]] = {}
+    for index, block in enumerate(container.blocks):
+        flat = "".join(block.text.split())
+        if index in container.posts:
+            if kept_before >= 0 and not any(flat in line for line in flat_lines):
+                pending.append(block.text)
+            continue
+        found = next((i for i in range(kept_before + 1, len(lines)) if flat in flat_lines[i]), None)
+        if found is None:
+            found = kept_before if kept_before >= 0 and flat in flat_lines[kept_before] else None
+        if found is not None:
+            if pending:
+                inserted.setdefault(kept_before, []).extend(pending)
+                pending = []
+            kept_before = found
+    if not inserted:
+        return lines
+    return [text for i, line in enumerate(lines) for text in (line, *inserted.get(i, ()))]
 
 
 def _sentences_only(blocks: list[Block]) -> bool:

@@ -466,3 +466,56 @@ def test_a_wire_storys_closing_credits_are_left_out() -> None:
     # Not a credit: a sentence that starts alike, away from the end.
     reporting = "Reporting by The Guardian revealed that the data had been shared with a dozen brokers in 2018."
     assert without_credits("\n".join([reporting, *ap[:1] * 3])).splitlines()[0] == reporting
+
+
+ARTICLE_SKY = [
+    "Jose Mourinho has agreed a deal to replace Mauricio Pochettino as Tottenham's manager until the end of the "
+    "2022/23 season.",
+    "Pochettino was sacked last night after five-and-a-half years in charge, and less than six months after leading "
+    "the club to the Champions League final.",
+    "His first match in charge will be away to West Ham on Saturday.",
+    "Spurs have won just five matches this season and currently lie 14th in the table.",
+]
+TWEET_SKY = (
+    "I can’t thank this man enough. He’s taught me so much and I’m so grateful for everything he’s done for me. "
+    "Good luck and hope to see you again my friend."
+)
+TWEET_NJ = "Yes this is real and yes the state spent nearly half a million dollars on it:"
+
+
+def _tweet(text: str, author: str) -> str:
+    return (
+        f'<blockquote class="twitter-tweet"><p lang="en" dir="ltr">{text} <a href="https://t.co/dUO6AJlMxR">'
+        f"pic.twitter.com/dUO6AJlMxR</a></p>— {author} "
+        '<a href="https://twitter.com/i/status/1196909601389785089">November 19, 2019</a></blockquote>'
+        '<script async src="https://platform.twitter.com/widgets.js"></script>'
+    )
+
+
+def test_tweets_the_article_embeds_are_kept_in_place() -> None:
+    """news.sky.com and nj.com (web-dev 921019755f, 3f65af7b6b): the article quotes tweets, whose
+    wrappers ("sdc-article-tweet", "social-media-embed") trafilatura and the density scorer both
+    left out. A tweet in the sidebar stays out."""
+    first, second, third, fourth = (f"<p>{text}</p>" for text in ARTICLE_SKY)
+    page = (
+        "<html><head><title>Jose Mourinho agrees deal to replace Mauricio Pochettino | Sky News</title></head><body>"
+        '<div class="sdc-article-body sdc-article-body--lead">'
+        f"{first}{second}"
+        f'<div class="social-media-embed">{_tweet(TWEET_NJ, "Dianna E. Anderson (@diannaeanderson)")}</div>{third}'
+        '<div class="sdc-article-widget sdc-article-tweet"><div class="sdc-article-tweet__inner">'
+        f'<div class="sdc-article-tweet__content">{_tweet(TWEET_SKY, "Dele (@dele_official)")}</div></div></div>'
+        f"{fourth}</div>"
+        f'<div class="sidebar">{_tweet("Follow us for the latest on every Premier League club.", "Sky News")}</div>'
+        "</body></html>"
+    )
+    text = extract_text(page, "https://news.sky.com/story/jose-mourinho-agrees-deal-11864181")
+    lines = text.splitlines()
+    for paragraph in ARTICLE_SKY:
+        assert paragraph in lines
+    # Each tweet once, in its place.
+    tweets = [index for index, line in enumerate(lines) if line.startswith((TWEET_NJ, TWEET_SKY))]
+    assert len(tweets) == 2
+    nj, sky = tweets
+    assert lines.index(ARTICLE_SKY[1]) < nj < lines.index(ARTICLE_SKY[2]) < sky < lines.index(ARTICLE_SKY[3])
+    assert "— Dele (@dele_official) November 19, 2019" in lines
+    assert "Follow us" not in text
