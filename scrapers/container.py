@@ -157,7 +157,11 @@ def _is_content(block: Block) -> bool:
 
 
 def find_container(tree: etree._Element) -> Container | None:
-    """The page's article container, or None when no block of it reads as an article."""
+    """The page's article container, or None when no block of it reads as an article.
+
+    Elements named as chrome are left out, unless that leaves no article at all: then the article
+    is inside one of them (a "post_header" around the whole post), and the page is read again with
+    all its elements, as readability does."""
     body = tree.find("body")
     root = body if body is not None else tree
     posts = cast(list[etree._Element], _EMBEDDED_POSTS(root))
@@ -165,6 +169,10 @@ def find_container(tree: etree._Element) -> Container | None:
     if posts:
         wrapped = {wrapper for post in posts for wrapper in post.iterancestors()} | set(posts)
         markup = replace(HTML_MARKUP, is_skipped=_unlikely_around(wrapped))
+    return _best_container(root, markup, posts) or _best_container(root, replace(markup, is_skipped=None), posts)
+
+
+def _best_container(root: etree._Element, markup: Markup, posts: list[etree._Element]) -> Container | None:
     blocks = text_blocks(root, markup)
     scores: defaultdict[etree._Element, float] = defaultdict(float)
     for block in blocks:

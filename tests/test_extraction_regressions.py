@@ -519,3 +519,47 @@ def test_tweets_the_article_embeds_are_kept_in_place() -> None:
     assert lines.index(ARTICLE_SKY[1]) < nj < lines.index(ARTICLE_SKY[2]) < sky < lines.index(ARTICLE_SKY[3])
     assert "— Dele (@dele_official) November 19, 2019" in lines
     assert "Follow us" not in text
+
+
+ARTICLE_163_LONGFOR = [
+    "2019年，龙湖集团即将迎来赴港上市10周年。十年前带领龙湖集团成功赴港上市并跻身内地女首富的吴亚军，在前不久召开的中期业绩会上"
+    "表示，“对一家上市公司来说，没有故事就是好故事，龙湖没有故事”。",
+    "近日，龙湖集团公布了2019年中期业绩报告。上半年，龙湖实现合约销售金额1056.2亿元，同比增长8.8%；营业额385.7亿元，"
+    "同比增长42.2%；归属于股东的净利润为63.1亿元，核心溢利为47.0亿元，同比增长26%。",
+    "记者了解到，涉事项目的名称为长沙“龙湖水晶郦城”，合同约定以精装房交付。龙湖方面于27日对外回应称，龙湖确实存在与项目业主"
+    "沟通不到位、交付品质有瑕疵的现象，公司将针对业主的合理要求迅速、积极改进相关产品和服务，且目前双方已达成谅解。",
+]
+TIES_163_LONGFOR = [
+    "目前没有热门跟贴",
+    "这群人那个身边没有智囊？",
+    "能赚这么多钱那个是简单的？",
+    "目前没有跟贴，欢迎你发表观点",
+]
+
+
+def test_an_article_inside_an_element_named_as_chrome_is_still_found() -> None:
+    """money.163.com (zh-modern-dev gne-163-1): the whole post, comment box included, sits in a
+    "post_header" div, which the density scorer left out as a page header; with no article left it
+    found no container, and the comments came out with the article."""
+    paragraphs = "".join(f"<p>{text}</p>" for text in ARTICLE_163_LONGFOR)
+    ties = "".join(
+        f'<div class="floor-tie"><div class="floor-tie-self">{tie}</div></div>' for tie in TIES_163_LONGFOR[1:3]
+    )
+    page = (
+        '<html><head><title>多地项目连环爆雷 狂奔的龙湖集团"暗伤"曝露？_网易财经</title></head><body class="w9">'
+        '<ul class="ns_area list"><li><a href="https://www.163.com/">网易首页</a></li>'
+        '<li><a href="https://news.163.com/">网易新闻</a></li><li><a href="https://money.163.com/">财经</a></li></ul>'
+        '<div class="post_header"><div class="post_content post_area clearfix">'
+        '<div class="post_content_main" id="epContentLeft"><h1>多地项目连环爆雷 狂奔的龙湖集团"暗伤"曝露？</h1>'
+        f'<div class="post_body"><div class="post_text" id="endText">{paragraphs}</div></div>'
+        '<div class="post_comment" id="post_comment_area"><div class="tie-area" id="tieArea">'
+        f'<div class="tie-hot"><div class="empty-tip"><p class="tip-cnt">{TIES_163_LONGFOR[0]}</p></div></div>'
+        f'<div class="tie-newest"><div class="tie-list">{ties}</div></div>'
+        f'<div class="empty-tip"><p class="tip-cnt">{TIES_163_LONGFOR[3]}</p></div>'
+        "</div></div></div></div></div></body></html>"
+    )
+    text = extract_text(page, "https://money.163.com/19/0907/13/EOFOC8MJ00258105.html")
+    for paragraph in ARTICLE_163_LONGFOR:
+        assert paragraph in text
+    for tie in [*TIES_163_LONGFOR, "网易首页"]:
+        assert tie not in text
