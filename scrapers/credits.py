@@ -1,8 +1,8 @@
 """Lines of an article's text that credit, disclaim or count rather than tell.
 
 Chinese portals put them inside the article's own element, where no density measure tells them
-from the story: the site's disclaimer, a reprint notice, the editor in charge, a picture's
-source, the reporter's byline, the view and comment counters. Wire stories in English end on
+from the story: the site's disclaimer, a reprint or take-down notice, the editor in charge, a
+picture's source (or "the web"), the reporter's byline, the view and comment counters. Wire stories in English end on
 their reporters' and editors' credits. They are read off by their wording, the same on every
 site, not by any one site's markup.
 """
@@ -17,8 +17,12 @@ from scrapers.blocks import count_tokens
 _DISCLAIMER = re.compile(r"^\W{0,2}(?:免责声明|特别声明|版权声明)")
 # A reprint notice: rights named together with a prohibition ("未经许可不得转载").
 _RIGHTS = re.compile(r"转载|著作权|版权")
-_PROHIBITION = re.compile(r"未经|不得|禁止|侵犯")
+_PROHIBITION = re.compile(r"未经|不得|禁止|侵犯|侵权")
+# A take-down notice ("如有侵权请联系删除"), with or without naming the rights.
+_TAKEDOWN = re.compile(r"侵权.{0,12}删除")
 _CREDIT = re.compile(r"^\W{0,2}(?:责任编辑|图片来源|资料图|图片来自)")
+# A repost's note that its text or pictures come from the web ("信息来源于网络", "封面来源于网络").
+_FROM_THE_WEB = re.compile(r"(?:来源于|源自|来自|转自)(?:互联)?网络")
 # A post's counters and calls to comment or share ("阅读:3727;评论:63", "发表评论", "分享到").
 _COUNTERS = re.compile(
     r"(?:阅读|浏览|点击|评论|阅览)(?:数|量|次数)?\s*[:：(（]?\s*\d+|已被阅读|发表评论|\d+\s*[条件]评论|^\W{0,2}分享(?:到|让)"
@@ -60,8 +64,11 @@ def without_credits(text: str) -> str:
 
 
 def _is_credit(line: str) -> bool:
-    notice = bool(_DISCLAIMER.match(line) or (_RIGHTS.search(line) and _PROHIBITION.search(line)))
-    credit = bool(_CREDIT.match(line) or _COUNTERS.search(line)) and count_tokens(line) <= _CREDIT_TOKENS
+    notice = bool(
+        _DISCLAIMER.match(line) or (_RIGHTS.search(line) and _PROHIBITION.search(line)) or _TAKEDOWN.search(line)
+    )
+    credit = bool(_CREDIT.match(line) or _COUNTERS.search(line) or _FROM_THE_WEB.search(line))
+    credit = credit and count_tokens(line) <= _CREDIT_TOKENS
     # "本文转载自 URL，未经许可不得转载" still names the original, which dedupe reads.
     return (notice or credit) and not labelled_urls([line])
 

@@ -563,3 +563,20 @@ def test_an_article_inside_an_element_named_as_chrome_is_still_found() -> None:
         assert paragraph in text
     for tie in [*TIES_163_LONGFOR, "网易首页"]:
         assert tie not in text
+
+
+def test_reposts_notes_that_their_text_comes_from_the_web_are_left_out() -> None:
+    """mp.weixin.qq.com (zh-modern-dev gne-wechat-1) and WeChat reposts of ../shared/dedupe: notes
+    that the text or pictures "come from the web", and take-down notices, with or without naming
+    the rights. A sentence of the story that speaks of 侵权 (163.com, gne-163-5) stays."""
+    story = [
+        "后置 1200 万主摄 +1200 万广角双摄，前置 1000 万像素摄像头，存储为 8GB LPDDR4+256GB，电池容量为 3300mAh。",
+        "以平均日拨电话数量作为是否停机的标准，显然不妥，甚至是侵权。",
+    ]
+    notes = [
+        "信息来源于网络",
+        "注：图片均来源于网络，无法联系到版权持有者。如有侵权，请与后台联系，做删除处理。",
+        "笔记源自网络，仅用于免费交流分享，版权归原作者所有，如有侵权请联系删除",
+        "本工具或文章或来源于网络，若有侵权请联系作者删除，请在24小时内删除，请勿用于商业行为。",
+    ]
+    assert without_credits("\n".join([story[0], *notes[:2], story[1], *notes[2:]])).splitlines() == story
