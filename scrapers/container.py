@@ -43,14 +43,14 @@ def _unlikely(element: etree._Element) -> bool:
     return bool(_UNLIKELY.search(name)) and not _MAYBE.search(name) and element.tag not in ("html", "body")
 
 
-def _unlikely_around(posts: set[etree._Element]) -> Callable[[etree._Element], bool]:
+def _unlikely_around(posts_and_wrappers: set[etree._Element]) -> Callable[[etree._Element], bool]:
     """``_unlikely``, except that embedded posts and their wrappers ("article-tweet") are not left
     out for naming the platform; a sidebar or a comment thread around a post still is."""
 
     def unlikely(element: etree._Element) -> bool:
         if not _unlikely(element):
             return False
-        if element not in posts:
+        if element not in posts_and_wrappers:
             return True
         name = _EMBED_WORDS.sub("", f"{element.get('class', '')} {element.get('id', '')}")
         return bool(_UNLIKELY.search(name))

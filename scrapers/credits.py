@@ -2,9 +2,9 @@
 
 Chinese portals put them inside the article's own element, where no density measure tells them
 from the story: the site's disclaimer, a reprint or take-down notice, the editor in charge, a
-picture's source (or "the web"), the reporter's byline, the view and comment counters. Wire stories in English end on
-their reporters' and editors' credits. They are read off by their wording, the same on every
-site, not by any one site's markup.
+picture's source (or "the web"), the reporter's byline, the view and comment counters. Wire
+stories in English end on their reporters' and editors' credits. They are read off by their
+wording, the same on every site, not by any one site's markup.
 """
 
 from __future__ import annotations
