@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import TYPE_CHECKING, cast
 
 from lxml import etree
@@ -141,6 +142,11 @@ class Container:
     @property
     def text(self) -> str:
         return "\n".join(block.text for block in self.blocks)
+
+    @cached_property
+    def flat_blocks(self) -> list[str]:
+        """Each of its blocks' text with whitespace removed."""
+        return ["".join(block.text.split()) for block in self.blocks]
 
     def flat_text(self) -> str:
         """All of its text with whitespace removed, for telling whether a line came from it."""

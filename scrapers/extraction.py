@@ -190,7 +190,6 @@ def _within(blocks: list[Block], container: Container) -> list[str]:
     links. A line that swallowed the container (trafilatura's text of a whole layout table)
     gives way to it; the cells of a data table go on from kept text."""
     flat_container = container.flat_text()
-    container_blocks = ["".join(block.text.split()) for block in container.blocks]
     grids: dict[etree._Element, bool] = {}  # a table's cells ask about it once
     kept: list[str] = []
     previous_kept = False
@@ -199,7 +198,7 @@ def _within(blocks: list[Block], container: Container) -> list[str]:
         flat = "".join(line.split())
         if flat in flat_container:
             kept.append(line)
-        elif _swallows(flat, container_blocks):
+        elif _swallows(flat, container.flat_blocks):
             kept.append(container.text)
         elif _reads_on_its_own(block) or (previous_kept and not block.link_tokens and _in_data_table(block, grids)):
             kept.append(line)
@@ -220,11 +219,10 @@ def _with_posts(lines: list[str], container: Container) -> list[str]:
     kept_before = -1  # the kept line that the last block of the container matched
     pending: list[str] = []
     inserted: dict[int, list[str]] = {}
-    for index, block in enumerate(container.blocks):
-        flat = "".join(block.text.split())
+    for index, flat in enumerate(container.flat_blocks):
         if index in container.posts:
             if kept_before >= 0 and not any(flat in line for line in flat_lines):
-                pending.append(block.text)
+                pending.append(container.blocks[index].text)
             continue
         found = next((i for i in range(kept_before + 1, len(lines)) if flat in flat_lines[i]), None)
         if found is None:
