@@ -53,7 +53,7 @@ MAX_CHARS = 30_000
 MAX_EVIDENCE = 48
 ENGLISH_EVIDENCE_CHARS = 5_000
 SCHEME = (
-    f"v2 rensa-{version('rensa')} rminhash-{NUM_PERM}x16bit bands-{BANDS}x{ROWS} "
+    f"v3 rensa-{version('rensa')} rminhash-{NUM_PERM}x16bit bands-{BANDS}x{ROWS} "
     f"char-{CHAR_SHINGLE} word-{WORD_SHINGLE} max-{MAX_CHARS} crc32-lines wording-bigram-8bit tokens-16bit"
 )
 

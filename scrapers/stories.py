@@ -204,9 +204,8 @@ class StoryMatcher:
         if match is not None:
             me.story = match.story
         own_keys = [url_key, *body_keys, *cited_keys, *bands, *rare]
-        self.store.add(me, own_keys)
+        self.store.add(me, own_keys, line_hashes)
         self._remember([me])
-        self.store.count_lines(line_hashes, me.story, int(me.seen // 86400))
         if match is None or match.kind == "related":
             related = match.related if match else []
             return Verdict(story_id(me.url), None, None, related)

@@ -2,9 +2,10 @@
 
 Two backends with one interface: ``SQLiteStoryStore`` in the project's state store (a SQLite file
 in WAL mode, the default) and ``RedisStoryStore`` for crawls spread over several machines. Each keeps
-one record per article (its signature and evidence, a few hundred bytes) and an index from lookup
-keys (URL, body hash, named originals, LSH bands, rare evidence) to articles. Records older than the
-retention window go: in SQLite when a store is opened, in Redis by key expiry.
+one record per article (its signature and evidence, a few hundred bytes), an index from lookup
+keys (URL, body hash, named originals, LSH bands, rare evidence) to articles, and in how many
+stories each body line was seen. Records older than the retention window go: in SQLite when a store
+is opened, in Redis by key expiry.
 
 A store remembers the fingerprint scheme that filled it; opening it with another one is an error,
 since signatures of two schemes cannot be compared.
@@ -21,6 +22,7 @@ import numpy as np
 
 from scrapers import fingerprint
 from scrapers.state import connect
+from scrapers.storyindex import KeyIndex, LineCounts
 from scrapers.urls import canonical_url
 
 if TYPE_CHECKING:
@@ -78,11 +80,12 @@ class StoryStore(Protocol):
 
     def articles(self, ids: Iterable[int]) -> dict[int, StoredArticle]: ...
 
-    def add(self, article: StoredArticle, keys: Iterable[int]) -> int: ...
+    def add(self, article: StoredArticle, keys: Iterable[int], lines: Iterable[int] = ()) -> int:
+        """Store an article under its lookup keys, numbering it (a story of 0 is its own), and
+        count its body lines (CRC-32s) in its story."""
 
-    def line_stories(self, lines: Iterable[int]) -> dict[int, int]: ...
-
-    def count_lines(self, lines: Iterable[int], story: int, day: int) -> None: ...
+    def line_stories(self, lines: Iterable[int]) -> dict[int, int]:
+        """In how many stories each of these body lines was seen, for those seen at all."""
 
     def forget(self, urls: Iterable[str], since: float) -> int:
         """Drop the articles of these URLs stored since ``since``: what a killed crawl left."""
@@ -94,18 +97,14 @@ class StoryStore(Protocol):
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS dedupe_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+-- keys: the article's lookup keys (int64); lines: the CRC-32s of its body lines (uint32), from
+-- which the store counts in how many stories a line was seen (a line of many is a template).
 CREATE TABLE IF NOT EXISTS dedupe_articles (
     id INTEGER PRIMARY KEY, url TEXT NOT NULL, story INTEGER NOT NULL, site TEXT NOT NULL,
     language TEXT NOT NULL, cjk INTEGER NOT NULL, published REAL, seen REAL NOT NULL, size INTEGER NOT NULL,
     signature BLOB NOT NULL, evidence BLOB NOT NULL, wording BLOB NOT NULL, cves BLOB NOT NULL,
-    names BLOB NOT NULL);
+    names BLOB NOT NULL, keys BLOB NOT NULL, lines BLOB NOT NULL);
 CREATE INDEX IF NOT EXISTS dedupe_articles_seen ON dedupe_articles (seen);
--- In how many stories a body line (its CRC-32) was seen: a line of many stories is a template.
--- Copies of one story in a row count once, through last_story.
-CREATE TABLE IF NOT EXISTS dedupe_lines (line INTEGER PRIMARY KEY, stories INTEGER NOT NULL,
-    last_story INTEGER NOT NULL, day INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS dedupe_keys (key INTEGER NOT NULL, article INTEGER NOT NULL,
-    PRIMARY KEY (key, article)) WITHOUT ROWID;
 """
 
 
@@ -120,6 +119,10 @@ def check_meta(stored: dict[str, str], wanted: dict[str, str], where: str) -> No
 
 
 class SQLiteStoryStore:
+    """One row an article in the state file; the key index and line counts in memory
+    (scrapers/storyindex.py), built from the rows when the store opens and kept up with rows that
+    another process commits."""
+
     # Writes go in one transaction per this many articles: a commit per article would cost more
     # than the whole matching.
     BATCH = 500
@@ -134,7 +137,7 @@ class SQLiteStoryStore:
             self.db.executemany("INSERT OR IGNORE INTO dedupe_meta VALUES (?, ?)", meta.items())
         self.pending = 0
         self.expired = self._expire((now or time.time()) - retention_days * 86400)
-        self.next_id = int(self.db.execute("SELECT COALESCE(MAX(id), 0) FROM dedupe_articles").fetchone()[0]) + 1
+        self._load()
 
     def _expire(self, before: float) -> int:
         with self.db:
@@ -142,10 +145,51 @@ class SQLiteStoryStore:
             if last is None:
                 return 0
             # Ids grow with time, so everything up to the newest expired article goes.
-            count = self.db.execute("DELETE FROM dedupe_articles WHERE id <= ?", (last,)).rowcount
-            self.db.execute("DELETE FROM dedupe_keys WHERE article <= ?", (last,))
-            self.db.execute("DELETE FROM dedupe_lines WHERE day < ?", (int(before // 86400),))
-        return count
+            return self.db.execute("DELETE FROM dedupe_articles WHERE id <= ?", (last,)).rowcount
+
+    def _load(self) -> None:
+        self.index = KeyIndex()
+        self.line_counts = LineCounts()
+        self.known = 0
+        self.next_id = 1
+        self._index_rows(self.db.execute("SELECT id, story, keys, lines FROM dedupe_articles ORDER BY id").fetchall())
+        self.version = self._data_version()
+
+    def _index_rows(self, rows: list[tuple[int, int, bytes, bytes]]) -> None:
+        if not rows:
+            return
+        ids = np.array([row[0] for row in rows], dtype=np.uint32)
+        keys = [np.frombuffer(row[2], dtype=np.int64) for row in rows]
+        lines = [np.frombuffer(row[3], dtype=np.uint32) for row in rows]
+        self.index.add_arrays(np.concatenate(keys), np.repeat(ids, [len(k) for k in keys]))
+        stories = np.array([row[1] for row in rows], dtype=np.uint32)
+        self.line_counts.count_arrays(np.concatenate(lines), np.repeat(stories, [len(k) for k in lines]))
+        self.known += len(rows)
+        self.next_id = max(self.next_id, int(ids[-1]) + 1)
+
+    def _data_version(self) -> int:
+        return int(self.db.execute("PRAGMA data_version").fetchone()[0])
+
+    def _catch_up(self) -> None:
+        """Take in what another process committed since: its new articles, or a reload when it
+        deleted some (a killed run's, expired ones)."""
+        version = self._data_version()
+        if version == self.version:
+            return
+        self.version = version
+        count = self.db.execute("SELECT COUNT(*) FROM dedupe_articles").fetchone()[0]
+        newer = self.db.execute(
+            "SELECT id, story, keys, lines FROM dedupe_articles WHERE id >= ? ORDER BY id", (self.next_id,)
+        ).fetchall()
+        if count != self.known + len(newer):
+            self._load()
+            return
+        for article, story, keys, lines in newer:
+            self.index.add(article, np.frombuffer(keys, dtype=np.int64).tolist())
+            self.line_counts.count(np.frombuffer(lines, dtype=np.uint32).tolist(), story)
+        self.known += len(newer)
+        if newer:
+            self.next_id = newer[-1][0] + 1
 
     def _rows_in(self, query: str, values: Iterable[int]) -> Iterator[tuple[Any, ...]]:
         """The rows of ``query`` (a SELECT ending in ``IN ({marks})``) for ``values``, asked in
@@ -156,82 +200,70 @@ class SQLiteStoryStore:
             yield from self.db.execute(query.format(marks=",".join("?" * len(chunk))), chunk)
 
     def lookup(self, keys: Iterable[int], newest: int | None = None) -> dict[int, list[int]]:
-        found: dict[int, list[int]] = {}
-        if newest is not None:
-            # A bounded range read a key, as they come (a common key may hold many thousand
-            # articles), all in one statement.
-            unique = list(dict.fromkeys(keys))
-            for start in range(0, len(unique), 100):
-                chunk = unique[start : start + 100]
-                query = " UNION ALL ".join(
-                    ["SELECT * FROM (SELECT key, article FROM dedupe_keys WHERE key = ? ORDER BY article DESC LIMIT ?)"]
-                    * len(chunk)
-                )
-                for key, article in self.db.execute(query, [value for asked in chunk for value in (asked, newest)]):
-                    found.setdefault(key, []).append(article)
-            return {key: articles[::-1] for key, articles in found.items()}
-        for key, article in self._rows_in("SELECT key, article FROM dedupe_keys WHERE key IN ({marks})", keys):
-            found.setdefault(key, []).append(article)
-        return found
+        self._catch_up()
+        return self.index.get(list(keys), newest)
 
     def articles(self, ids: Iterable[int]) -> dict[int, StoredArticle]:
         return {
             row[0]: StoredArticle(
                 id=row[0], url=row[1], story=row[2], site=row[3], language=row[4], cjk=bool(row[5]),
-                published=row[6], seen=row[7], size=row[8], **arrays_of(row[9:]),
+                published=row[6], seen=row[7], size=row[8], **arrays_of(row[9:14]),
             )
             for row in self._rows_in("SELECT * FROM dedupe_articles WHERE id IN ({marks})", ids)
         }  # fmt: skip
 
-    def add(self, article: StoredArticle, keys: Iterable[int]) -> int:
-        self.add_many([(article, keys)])
+    def add(self, article: StoredArticle, keys: Iterable[int], lines: Iterable[int] = ()) -> int:
+        self.add_many([(article, keys, lines)])
         return article.id
 
-    def add_many(self, entries: Iterable[tuple[StoredArticle, Iterable[int]]]) -> None:
-        """Store articles with their lookup keys, numbering them; a story of 0 is their own."""
-        articles = []
-        keys = []
-        for article, article_keys in entries:
+    def add_many(self, entries: Iterable[tuple[StoredArticle, Iterable[int], Iterable[int]]]) -> None:
+        """Store articles with their lookup keys and body lines, numbering them; a story of 0 is
+        their own."""
+        rows = []
+        for article, article_keys, article_lines in entries:
             article.id = self.next_id
             self.next_id += 1
             if article.story == 0:
                 article.story = article.id
-            articles.append(
+            keys = list(set(article_keys))
+            lines = list(set(article_lines))
+            rows.append(
                 (article.id, article.url, article.story, article.site, article.language, int(article.cjk),
-                 article.published, article.seen, article.size, *article.blobs())
+                 article.published, article.seen, article.size, *article.blobs(),
+                 np.array(keys, dtype=np.int64).tobytes(), np.array(lines, dtype=np.uint32).tobytes())
             )  # fmt: skip
-            keys += [(key, article.id) for key in set(article_keys)]
-        self.db.executemany("INSERT INTO dedupe_articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", articles)
-        self.db.executemany("INSERT OR IGNORE INTO dedupe_keys VALUES (?, ?)", keys)
-        self.pending += len(articles)
+            self.index.add(article.id, keys)
+            self.line_counts.count(lines, article.story)
+        self.db.executemany(f"INSERT INTO dedupe_articles VALUES ({', '.join('?' * 16)})", rows)
+        self.known += len(rows)
+        self.pending += len(rows)
         if self.pending >= self.BATCH:
             self.flush()
 
     def line_stories(self, lines: Iterable[int]) -> dict[int, int]:
-        return dict(self._rows_in("SELECT line, stories FROM dedupe_lines WHERE line IN ({marks})", lines))
-
-    def count_lines(self, lines: Iterable[int], story: int, day: int) -> None:
-        self.db.executemany(
-            "INSERT INTO dedupe_lines VALUES (?, 1, ?, ?) ON CONFLICT (line) DO UPDATE SET "
-            "stories = stories + (last_story != excluded.last_story), last_story = excluded.last_story, "
-            "day = excluded.day",
-            [(line, story, day) for line in set(lines)],
-        )
+        self._catch_up()
+        return self.line_counts.get(list(lines))
 
     def forget(self, urls: Iterable[str], since: float) -> int:
         # Only an article's own canonical URL is stored under a "url" key (see stories.py).
-        found = self.lookup({fingerprint.key_of("url", canonical_url(url)) for url in urls})
+        found = self.lookup([fingerprint.key_of("url", canonical_url(url)) for url in set(urls)])
         candidates = self.articles({article for ids in found.values() for article in ids})
         gone = [article.id for article in candidates.values() if article.seen >= since]
         if gone:
             with self.db:
                 list(self._rows_in("DELETE FROM dedupe_articles WHERE id IN ({marks})", gone))
-                list(self._rows_in("DELETE FROM dedupe_keys WHERE article IN ({marks})", gone))
+            self._load()
         return len(gone)
 
     def flush(self) -> None:
         self.db.commit()
         self.pending = 0
+
+    def rollback(self) -> None:
+        """Forget the articles added since the last flush."""
+        self.db.rollback()
+        self.pending = 0
+        self._load()
 
     def close(self) -> None:
         self.flush()
@@ -239,7 +271,6 @@ class SQLiteStoryStore:
 
     def size_bytes(self) -> int:
         pages = self.db.execute(
-            "SELECT SUM(pgsize) FROM dbstat WHERE name IN "
-            "('dedupe_articles', 'dedupe_keys', 'dedupe_articles_seen', 'dedupe_lines')"
+            "SELECT SUM(pgsize) FROM dbstat WHERE name IN ('dedupe_articles', 'dedupe_articles_seen')"
         ).fetchone()[0]
         return int(pages or 0)

@@ -70,7 +70,7 @@ class RedisStoryStore:
             )  # fmt: skip
         return found
 
-    def add(self, article: StoredArticle, keys: Iterable[int]) -> int:
+    def add(self, article: StoredArticle, keys: Iterable[int], lines: Iterable[int] = ()) -> int:
         # Ids come from one counter, so two crawlers never share one.
         article.id = int(self.redis.incr(f"{self.prefix}:next"))
         if article.story == 0:
@@ -88,6 +88,7 @@ class RedisStoryStore:
         for key in set(keys):
             self.pipe.sadd(f"{self.prefix}:k:{key}", article.id)
             self.pipe.expire(f"{self.prefix}:k:{key}", self.ttl)
+        self._count_lines(lines, article.story)
         return article.id
 
     def line_stories(self, lines: Iterable[int]) -> dict[int, int]:
@@ -98,7 +99,7 @@ class RedisStoryStore:
         values = cast("list[bytes | None]", self.redis.hmget(f"{self.prefix}:lines", [str(line) for line in lines]))
         return {line: int(value.split(b":")[0]) for line, value in zip(lines, values, strict=True) if value}
 
-    def count_lines(self, lines: Iterable[int], story: int, day: int) -> None:
+    def _count_lines(self, lines: Iterable[int], story: int) -> None:
         lines = list(set(lines))
         if not lines:
             return

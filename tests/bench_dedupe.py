@@ -60,8 +60,8 @@ def synthetic_article(url: str, signature: np.ndarray, evidence: np.ndarray, wor
 
 
 def fill(store: SQLiteStoryStore, count: int, seed: int = 1) -> None:
-    """``count`` synthetic articles: random signatures, their band keys, a URL key and evidence,
-    written as the stage writes them."""
+    """``count`` synthetic articles: random signatures, their band keys, a URL key, evidence and 60
+    body lines, written as the stage writes them."""
     rng = np.random.default_rng(seed)
     batch = 20_000
     for start in range(0, count, batch):
@@ -69,11 +69,12 @@ def fill(store: SQLiteStoryStore, count: int, seed: int = 1) -> None:
         signatures = rng.integers(0, 2**16, size=(n, fp.NUM_PERM), dtype=np.uint64).astype(fp.SIGNATURE_DTYPE)
         wordings = rng.integers(0, 2**8, size=(n, fp.NUM_PERM), dtype=np.uint64).astype(fp.WORDING_DTYPE)
         evidence = rng.integers(0, 2**16, size=(n, 24), dtype=np.uint64).astype(fp.TOKEN_DTYPE)
-        entries = []
+        lines = rng.integers(0, 2**32, size=(n, 60), dtype=np.uint64).tolist()
+        entries: list[tuple[StoredArticle, list[int], list[int]]] = []
         for row in range(n):
             url = f"https://example.com/synthetic/{start + row}"
             article = synthetic_article(url, signatures[row], np.unique(evidence[row]), wordings[row])
-            entries.append((article, [fp.key_of("url", url), *fp.band_keys(signatures[row])]))
+            entries.append((article, [fp.key_of("url", url), *fp.band_keys(signatures[row])], lines[row]))
         store.add_many(entries)
     store.flush()
 
@@ -93,8 +94,7 @@ def query_time(sizes: list[int], folder: Path) -> None:
             started = time.perf_counter()
             StoryMatcher(store).classify({name: item[name] for name in FIELDS})
             timings.append(time.perf_counter() - started)
-        store.db.rollback()
-        store.next_id = filled + 1
+        store.rollback()
         print(
             f"query time at {size:>9,} documents: median {np.median(timings) * 1e3:.2f} ms, "
             f"mean {np.mean(timings) * 1e3:.2f} ms ({len(queries)} real articles)"

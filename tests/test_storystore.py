@@ -1,0 +1,114 @@
+"""The SQLite story store: one row an article on disk, its key index and line counts in memory
+(scrapers/storyindex.py), rebuilt when it opens and kept up with another process's writes."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pytest
+
+from pipelines.dedupe import scheme_meta
+from scrapers import fingerprint, storyindex
+from scrapers.storystore import SQLiteStoryStore, StoredArticle
+from tests.bench_dedupe import synthetic_article
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+TEMPLATE_LINE = 7
+
+
+def article(n: int, story: int = 0) -> StoredArticle:
+    signature = np.full(fingerprint.NUM_PERM, n, dtype=fingerprint.SIGNATURE_DTYPE)
+    made = synthetic_article(
+        f"https://example.com/{n}", signature, fingerprint.token_hashes(()), np.zeros(0, fingerprint.WORDING_DTYPE)
+    )
+    made.story = story
+    return made
+
+
+def fill(store: SQLiteStoryStore) -> dict[str, object]:
+    """Articles under shared and own keys, with a line seen in stories 1, 1, 3, 1, 5 (four changes
+    of story) and lines of their own; what the store then answers."""
+    first = store.add(article(1), [100, 101], [TEMPLATE_LINE, 1001])
+    store.add(article(2, story=first), [100, 102], [TEMPLATE_LINE, 1002])
+    third = store.add(article(3), [100, 103], [TEMPLATE_LINE, 1003])
+    store.add(article(4, story=first), [100, 104], [TEMPLATE_LINE, 1004])
+    store.add(article(5), [105], [TEMPLATE_LINE, 1005])
+    for n in range(6, 60):
+        store.add(article(n, story=third if n % 3 else 0), [100, 1000 + n], [2000 + n])
+    store.flush()
+    return answers(store)
+
+
+def answers(store: SQLiteStoryStore) -> dict[str, object]:
+    return {
+        "keys": store.lookup([100, 101, 104, 1059, 99]),
+        "newest": store.lookup([100], newest=3),
+        "lines": store.line_stories([TEMPLATE_LINE, 1001, 2059, 99]),
+    }
+
+
+def test_keys_and_line_counts_survive_merges_and_reopening(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    unmerged = fill(SQLiteStoryStore(tmp_path / "a.sqlite3", scheme_meta(), retention_days=180))
+    assert unmerged["keys"] == {100: [1, 2, 3, 4, *range(6, 60)], 101: [1], 104: [4], 1059: [59]}
+    assert unmerged["newest"] == {100: [57, 58, 59]}
+    assert unmerged["lines"] == {TEMPLATE_LINE: 4, 1001: 1, 2059: 1}
+
+    # The same articles with a merge into the sorted base every few entries.
+    monkeypatch.setattr(storyindex, "MIN_MERGE", 4)
+    path = tmp_path / "b.sqlite3"
+    store = SQLiteStoryStore(path, scheme_meta(), retention_days=180)
+    assert fill(store) == unmerged
+    assert len(store.index.keys) > 50 and len(store.line_counts.lines) > 30
+    store.close()
+    # Rebuilt from the rows.
+    store = SQLiteStoryStore(path, scheme_meta(), retention_days=180)
+    assert answers(store) == unmerged
+    # Counting goes on from the rebuilt counts: story 5 again is no new story, story 1 is.
+    store.add(article(60, story=5), [], [TEMPLATE_LINE])
+    assert store.line_stories([TEMPLATE_LINE]) == {TEMPLATE_LINE: 4}
+    store.add(article(61, story=1), [], [TEMPLATE_LINE])
+    assert store.line_stories([TEMPLATE_LINE]) == {TEMPLATE_LINE: 5}
+    store.close()
+
+
+def test_a_second_process_sees_new_and_forgotten_articles(tmp_path: Path) -> None:
+    path = tmp_path / "state.sqlite3"
+    writer = SQLiteStoryStore(path, scheme_meta(), retention_days=180)
+    reader = SQLiteStoryStore(path, scheme_meta(), retention_days=180)
+    first = writer.add(article(1), [100, fingerprint.key_of("url", "https://example.com/1")], [TEMPLATE_LINE])
+    # Not committed yet: the other process cannot see it.
+    assert reader.lookup([100]) == {}
+    writer.flush()
+    assert reader.lookup([100]) == {100: [first]}
+    assert reader.line_stories([TEMPLATE_LINE]) == {TEMPLATE_LINE: 1}
+    # The reader's own article takes the next id, not the writer's.
+    own = reader.add(article(2), [100], [TEMPLATE_LINE])
+    reader.flush()
+    assert own == first + 1
+    assert writer.lookup([100]) == {100: [first, own]}
+    assert writer.line_stories([TEMPLATE_LINE]) == {TEMPLATE_LINE: 2}
+
+    # A third process rolls back a killed run's article: both drop it.
+    cleaner = SQLiteStoryStore(path, scheme_meta(), retention_days=180)
+    assert cleaner.forget(["https://example.com/1"], since=0.0) == 1
+    cleaner.close()
+    assert reader.lookup([100]) == {100: [own]}
+    assert writer.lookup([100]) == {100: [own]}
+    assert writer.line_stories([TEMPLATE_LINE]) == {TEMPLATE_LINE: 1}
+    writer.close()
+    reader.close()
+
+
+def test_rollback_forgets_what_was_not_flushed(tmp_path: Path) -> None:
+    store = SQLiteStoryStore(tmp_path / "state.sqlite3", scheme_meta(), retention_days=180)
+    kept = store.add(article(1), [100], [TEMPLATE_LINE])
+    store.flush()
+    store.add(article(2), [100, 200], [TEMPLATE_LINE, 1002])
+    store.rollback()
+    assert store.lookup([100, 200]) == {100: [kept]}
+    assert store.line_stories([TEMPLATE_LINE, 1002]) == {TEMPLATE_LINE: 1}
+    assert store.add(article(3), [300]) == kept + 1
+    store.close()
