@@ -15,6 +15,8 @@ from lxml import html as lxml_html
 # Ordered by how directly the label names the original: a translation's 原文地址 beats a
 # 参考资料 list, which beats a bare 来源.
 LABELS = ("原文地址", "原文链接", "本文翻译自", "本文转载自", "参考资料", "参考来源", "来源")
+# Any label at all: one search a line instead of one a label (the dedupe stage reads every body).
+LABELLED = re.compile("|".join(LABELS))
 
 _URL = re.compile(r"https?://[^\s<>\"'，。；）)\]】]+")
 _BLOCKS = ("p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "section", "br", "tr")
@@ -49,9 +51,9 @@ def labelled_urls(lines: list[str]) -> list[tuple[str, str]]:
     """(label, url) pairs in document order, for every labelled line that names an article."""
     found: list[tuple[str, str]] = []
     for index, line in enumerate(lines):
-        label = next((name for name in LABELS if name in line), None)
-        if label is None:
+        if LABELLED.search(line) is None:
             continue
+        label = next(name for name in LABELS if name in line)
         after_label = line[line.index(label) + len(label) :]
         window = [after_label]
         # Only a label that ends its line heads a list below it; in "点击原文链接，了解更多…" the

@@ -5,10 +5,11 @@ A SQLite row a key or a line costs microseconds to read and more to write, a hun
 article, which was most of the dedupe stage's time. So the store keeps one row an article (its keys
 and lines as blobs) and holds these two maps in memory, rebuilt from the rows when it opens.
 
-Each map is a sorted NumPy base, looked up with ``searchsorted`` (about 12 bytes an entry, and a
-lookup time that grows with the log of the store), and a dict of recent entries that is merged into
-the base when it has grown to half the base's size, so that every entry is sorted a bounded number
-of times.
+Each map is a dict of recent entries (a hundred bytes or more an entry) and sorted NumPy runs (12
+bytes an entry) looked up with ``searchsorted``. When the dict holds MIN_MERGE entries it becomes a
+run; a run that grows past a quarter of the run before it is merged into that one, as in an LSM
+tree: a few runs hold a hundred million entries, each entry is merged a few times, and a lookup
+costs a few binary searches.
 """
 
 from __future__ import annotations
@@ -20,57 +21,84 @@ import numpy as np
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
-# Below this many recent entries a merge is not worth a sort of the base.
+# Recent entries a merge takes: about 4,000 articles' keys, or 3,000 articles' lines.
 MIN_MERGE = 200_000
 
 
-def _found(base: np.ndarray, wanted: Sequence[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The positions of ``wanted`` that ``base`` (sorted) holds, with each one's range in it."""
-    query = np.fromiter(wanted, dtype=base.dtype, count=len(wanted))
-    low = np.searchsorted(base, query, "left")
-    high = np.searchsorted(base, query, "right")
-    present = np.flatnonzero(high > low)
-    return present, low[present], high[present]
+class SortedRuns:
+    """Runs of entries, oldest first, each a key column and value columns sorted by key (a key's
+    entries in the order they came)."""
+
+    def __init__(self) -> None:
+        self.runs: list[list[np.ndarray]] = []
+
+    def __len__(self) -> int:
+        return sum(len(run[0]) for run in self.runs)
+
+    def find(self, wanted: np.ndarray) -> list[tuple[list[np.ndarray], np.ndarray, np.ndarray, np.ndarray]]:
+        """Each run that holds some of ``wanted``: the run, the positions in ``wanted`` it holds,
+        and the range of each one's entries in it."""
+        found = []
+        for run in self.runs:
+            low = np.searchsorted(run[0], wanted, "left")
+            high = np.searchsorted(run[0], wanted, "right")
+            present = np.flatnonzero(high > low)
+            if len(present):
+                found.append((run, present, low[present], high[present]))
+        return found
+
+    def push(self, keys: np.ndarray, *values: np.ndarray) -> None:
+        """A run of entries newer than all before."""
+        order = np.argsort(keys, kind="stable")
+        self.runs.append([keys[order], *(column[order] for column in values)])
+        while len(self.runs) > 1 and 4 * len(self.runs[-1][0]) > len(self.runs[-2][0]):
+            newer = self.runs.pop()
+            older = self.runs[-1]
+            # After the older entries of a key.
+            at = np.searchsorted(older[0], newer[0], "right")
+            self.runs[-1] = [np.insert(old, at, new) for old, new in zip(older, newer, strict=True)]
 
 
 class KeyIndex:
     """Lookup key (a signed 64-bit hash) -> ids of the articles stored under it, in id order."""
 
     def __init__(self) -> None:
-        self.keys = np.zeros(0, dtype=np.int64)
-        self.ids = np.zeros(0, dtype=np.uint32)
+        self.runs = SortedRuns()
         self.recent: dict[int, list[int]] = {}
         self.recent_count = 0
 
     def __len__(self) -> int:
-        return len(self.keys) + self.recent_count
+        return len(self.runs) + self.recent_count
 
     def add(self, article: int, keys: Iterable[int]) -> None:
         for key in keys:
             self.recent.setdefault(key, []).append(article)
             self.recent_count += 1
-        if self.recent_count >= max(MIN_MERGE, len(self.keys) // 2):
+        if self.recent_count >= MIN_MERGE:
             self.merge()
 
     def add_arrays(self, keys: np.ndarray, ids: np.ndarray) -> None:
         """Entries in bulk (a store's rows as it opens), ids ascending."""
-        order = np.argsort(keys, kind="stable")
-        self._merge_sorted(keys[order], ids[order].astype(np.uint32))
+        self.merge()
+        self.runs.push(keys.astype(np.int64), ids.astype(np.uint32))
 
     def get(self, keys: Sequence[int], newest: int | None = None) -> dict[int, list[int]]:
         found: dict[int, list[int]] = {}
-        if len(self.keys) and len(keys):
-            present, low, high = _found(self.keys, keys)
-            for position, start, end in zip(present.tolist(), low.tolist(), high.tolist(), strict=True):
-                if newest is not None:
-                    start = max(start, end - newest)
-                found[keys[position]] = self.ids[start:end].tolist()
+        if self.runs.runs and len(keys):
+            query = np.fromiter(keys, dtype=np.int64, count=len(keys))
+            for run, present, low, high in self.runs.find(query):
+                ids = run[1]
+                for position, start, end in zip(present.tolist(), low.tolist(), high.tolist(), strict=True):
+                    if newest is not None:
+                        start = max(start, end - newest)
+                    found.setdefault(keys[position], []).extend(ids[start:end].tolist())
         recent = self.recent
         for key in keys:
             more = recent.get(key)
             if more is not None:
-                joined = found.get(key, []) + more
-                found[key] = joined if newest is None else joined[-newest:]
+                found[key] = found.get(key, []) + more
+        if newest is not None:
+            return {key: ids[-newest:] for key, ids in found.items()}
         return found
 
     def merge(self) -> None:
@@ -82,35 +110,27 @@ class KeyIndex:
         ids = np.fromiter((i for more in self.recent.values() for i in more), dtype=np.uint32, count=self.recent_count)
         self.recent = {}
         self.recent_count = 0
-        order = np.argsort(keys, kind="stable")
-        self._merge_sorted(keys[order], ids[order])
-
-    def _merge_sorted(self, keys: np.ndarray, ids: np.ndarray) -> None:
-        # A stable sort of the base followed by newer entries keeps each key's ids ascending.
-        keys = np.concatenate([self.keys, keys])
-        ids = np.concatenate([self.ids, ids])
-        order = np.argsort(keys, kind="stable")
-        self.keys, self.ids = keys[order], ids[order]
+        self.runs.push(keys, ids)
 
 
 class LineCounts:
     """Body line (its CRC-32) -> in how many stories it was seen. Copies of one story in a row count
-    once: each line remembers the last story it was seen in."""
+    once: each line remembers the last story it was seen in. A line is in one run or in the recent
+    entries, never in two places."""
 
     def __init__(self) -> None:
-        self.lines = np.zeros(0, dtype=np.uint32)
-        self.stories = np.zeros(0, dtype=np.uint32)
-        self.last = np.zeros(0, dtype=np.uint32)
+        self.runs = SortedRuns()  # line, stories, last story
         self.recent: dict[int, list[int]] = {}  # line -> [stories, last story]
 
     def __len__(self) -> int:
-        return len(self.lines) + len(self.recent)
+        return len(self.runs) + len(self.recent)
 
     def get(self, lines: Sequence[int]) -> dict[int, int]:
         found: dict[int, int] = {}
-        if len(self.lines) and len(lines):
-            present, low, _ = _found(self.lines, lines)
-            found = dict(zip([lines[i] for i in present.tolist()], self.stories[low].tolist(), strict=True))
+        if self.runs.runs and len(lines):
+            query = np.fromiter(lines, dtype=np.uint32, count=len(lines))
+            for run, present, low, _ in self.runs.find(query):
+                found.update(zip([lines[i] for i in present.tolist()], run[1][low].tolist(), strict=True))
         recent = self.recent
         for line in lines:
             counted = recent.get(line)
@@ -121,14 +141,15 @@ class LineCounts:
     def count(self, lines: Iterable[int], story: int) -> None:
         """One more story for each line, unless it is the story the line was last seen in."""
         unique = list(set(lines))
+        if self.runs.runs and unique:
+            held: set[int] = set()
+            for run, present, low, _ in self.runs.find(np.fromiter(unique, dtype=np.uint32, count=len(unique))):
+                stories, last = run[1], run[2]
+                stories[low[last[low] != story]] += 1
+                last[low] = story
+                held.update(present.tolist())
+            unique = [line for position, line in enumerate(unique) if position not in held]
         recent = self.recent
-        if len(self.lines) and unique:
-            present, low, _ = _found(self.lines, unique)
-            in_base = set(present.tolist())
-            changed = low[self.last[low] != story]
-            self.stories[changed] += 1
-            self.last[low] = story
-            unique = [line for position, line in enumerate(unique) if position not in in_base]
         for line in unique:
             counted = recent.get(line)
             if counted is None:
@@ -136,7 +157,7 @@ class LineCounts:
             elif counted[1] != story:
                 counted[0] += 1
                 counted[1] = story
-        if len(recent) >= max(MIN_MERGE, len(self.lines) // 2):
+        if len(recent) >= MIN_MERGE:
             self.merge()
 
     def count_arrays(self, lines: np.ndarray, stories: np.ndarray) -> None:
@@ -150,9 +171,8 @@ class LineCounts:
         starts = np.flatnonzero(first)
         # A line's first article, or a story other than its article before, is one more story.
         changes = first | np.r_[True, stories[1:] != stories[:-1]]
-        self.lines = lines[starts]
-        self.stories = np.add.reduceat(changes.astype(np.uint32), starts)
-        self.last = stories[np.r_[starts[1:], len(lines)] - 1]
+        ends = np.r_[starts[1:], len(lines)] - 1
+        self.runs.push(lines[starts], np.add.reduceat(changes.astype(np.uint32), starts), stories[ends])
 
     def merge(self) -> None:
         if not self.recent:
@@ -160,8 +180,4 @@ class LineCounts:
         lines = np.fromiter(self.recent, dtype=np.uint32, count=len(self.recent))
         counted = np.array(list(self.recent.values()), dtype=np.uint32).reshape(-1, 2)
         self.recent = {}
-        lines = np.concatenate([self.lines, lines])
-        order = np.argsort(lines, kind="stable")
-        self.lines = lines[order]
-        self.stories = np.concatenate([self.stories, counted[:, 0]])[order]
-        self.last = np.concatenate([self.last, counted[:, 1]])[order]
+        self.runs.push(lines, counted[:, 0].copy(), counted[:, 1].copy())

@@ -123,8 +123,9 @@ class SQLiteStoryStore:
     (scrapers/storyindex.py), built from the rows when the store opens and kept up with rows that
     another process commits."""
 
-    # Writes go in one transaction per this many articles: a commit per article would cost more
-    # than the whole matching.
+    # Rows are written, and committed, this many articles at a time (unless flushed sooner, as the
+    # crawl's pipeline does after every item): a commit an article would cost more than the
+    # matching, and a statement an article is slower than one for many.
     BATCH = 500
 
     def __init__(self, path: Path, meta: dict[str, str], retention_days: float, now: float | None = None):
@@ -135,7 +136,7 @@ class SQLiteStoryStore:
         check_meta(stored, meta, str(path))
         with self.db:
             self.db.executemany("INSERT OR IGNORE INTO dedupe_meta VALUES (?, ?)", meta.items())
-        self.pending = 0
+        self.pending: list[tuple[Any, ...]] = []
         self.expired = self._expire((now or time.time()) - retention_days * 86400)
         self._load()
 
@@ -152,20 +153,24 @@ class SQLiteStoryStore:
         self.line_counts = LineCounts()
         self.known = 0
         self.next_id = 1
-        self._index_rows(self.db.execute("SELECT id, story, keys, lines FROM dedupe_articles ORDER BY id").fetchall())
+        keys, key_ids, lines, line_stories = [], [], [], []
+        rows = self.db.execute("SELECT id, story, keys, lines FROM dedupe_articles ORDER BY id")
+        # In chunks, kept as arrays: a million rows as tuples would hold their blobs twice over.
+        while chunk := rows.fetchmany(50_000):
+            ids = np.array([row[0] for row in chunk], dtype=np.uint32)
+            stories = np.array([row[1] for row in chunk], dtype=np.uint32)
+            own_keys = [np.frombuffer(row[2], dtype=np.int64) for row in chunk]
+            own_lines = [np.frombuffer(row[3], dtype=np.uint32) for row in chunk]
+            keys.append(np.concatenate(own_keys))
+            key_ids.append(np.repeat(ids, [len(k) for k in own_keys]))
+            lines.append(np.concatenate(own_lines))
+            line_stories.append(np.repeat(stories, [len(k) for k in own_lines]))
+            self.known += len(chunk)
+            self.next_id = int(ids[-1]) + 1
+        if keys:
+            self.index.add_arrays(np.concatenate(keys), np.concatenate(key_ids))
+            self.line_counts.count_arrays(np.concatenate(lines), np.concatenate(line_stories))
         self.version = self._data_version()
-
-    def _index_rows(self, rows: list[tuple[int, int, bytes, bytes]]) -> None:
-        if not rows:
-            return
-        ids = np.array([row[0] for row in rows], dtype=np.uint32)
-        keys = [np.frombuffer(row[2], dtype=np.int64) for row in rows]
-        lines = [np.frombuffer(row[3], dtype=np.uint32) for row in rows]
-        self.index.add_arrays(np.concatenate(keys), np.repeat(ids, [len(k) for k in keys]))
-        stories = np.array([row[1] for row in rows], dtype=np.uint32)
-        self.line_counts.count_arrays(np.concatenate(lines), np.repeat(stories, [len(k) for k in lines]))
-        self.known += len(rows)
-        self.next_id = max(self.next_id, int(ids[-1]) + 1)
 
     def _data_version(self) -> int:
         return int(self.db.execute("PRAGMA data_version").fetchone()[0])
@@ -177,6 +182,7 @@ class SQLiteStoryStore:
         if version == self.version:
             return
         self.version = version
+        self._write()
         count = self.db.execute("SELECT COUNT(*) FROM dedupe_articles").fetchone()[0]
         newer = self.db.execute(
             "SELECT id, story, keys, lines FROM dedupe_articles WHERE id >= ? ORDER BY id", (self.next_id,)
@@ -204,6 +210,7 @@ class SQLiteStoryStore:
         return self.index.get(list(keys), newest)
 
     def articles(self, ids: Iterable[int]) -> dict[int, StoredArticle]:
+        self._write()
         return {
             row[0]: StoredArticle(
                 id=row[0], url=row[1], story=row[2], site=row[3], language=row[4], cjk=bool(row[5]),
@@ -219,7 +226,7 @@ class SQLiteStoryStore:
     def add_many(self, entries: Iterable[tuple[StoredArticle, Iterable[int], Iterable[int]]]) -> None:
         """Store articles with their lookup keys and body lines, numbering them; a story of 0 is
         their own."""
-        rows = []
+        rows = self.pending
         for article, article_keys, article_lines in entries:
             article.id = self.next_id
             self.next_id += 1
@@ -234,10 +241,8 @@ class SQLiteStoryStore:
             )  # fmt: skip
             self.index.add(article.id, keys)
             self.line_counts.count(lines, article.story)
-        self.db.executemany(f"INSERT INTO dedupe_articles VALUES ({', '.join('?' * 16)})", rows)
-        self.known += len(rows)
-        self.pending += len(rows)
-        if self.pending >= self.BATCH:
+            self.known += 1
+        if len(rows) >= self.BATCH:
             self.flush()
 
     def line_stories(self, lines: Iterable[int]) -> dict[int, int]:
@@ -255,14 +260,19 @@ class SQLiteStoryStore:
             self._load()
         return len(gone)
 
+    def _write(self) -> None:
+        if self.pending:
+            self.db.executemany(f"INSERT INTO dedupe_articles VALUES ({', '.join('?' * 16)})", self.pending)
+            self.pending = []
+
     def flush(self) -> None:
+        self._write()
         self.db.commit()
-        self.pending = 0
 
     def rollback(self) -> None:
         """Forget the articles added since the last flush."""
+        self.pending = []
         self.db.rollback()
-        self.pending = 0
         self._load()
 
     def close(self) -> None:

@@ -61,7 +61,7 @@ def test_keys_and_line_counts_survive_merges_and_reopening(tmp_path: Path, monke
     path = tmp_path / "b.sqlite3"
     store = SQLiteStoryStore(path, scheme_meta(), retention_days=180)
     assert fill(store) == unmerged
-    assert len(store.index.keys) > 50 and len(store.line_counts.lines) > 30
+    assert len(store.index.runs) > 50 and len(store.line_counts.runs) > 30
     store.close()
     # Rebuilt from the rows.
     store = SQLiteStoryStore(path, scheme_meta(), retention_days=180)
