@@ -3,7 +3,7 @@ key names, and in how many stories each body line was seen.
 
 A SQLite row a key or a line costs microseconds to read and more to write, a hundred of each an
 article, which was most of the dedupe stage's time. So the store keeps one row an article (its keys
-and lines as blobs) and holds these two maps in memory, rebuilt from the rows when it opens.
+and lines as blobs) and holds these two maps in memory, rebuilt from the rows when first needed.
 
 Each map is a dict of recent entries (a hundred bytes or more an entry) and sorted NumPy runs (12
 bytes an entry) looked up with ``searchsorted``. When the dict holds MIN_MERGE entries it becomes a

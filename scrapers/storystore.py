@@ -120,8 +120,8 @@ def check_meta(stored: dict[str, str], wanted: dict[str, str], where: str) -> No
 
 class SQLiteStoryStore:
     """One row an article in the state file; the key index and line counts in memory
-    (scrapers/storyindex.py), built from the rows when the store opens and kept up with rows that
-    another process commits."""
+    (scrapers/storyindex.py), built from the rows at the first lookup or addition and kept up with
+    rows that another process commits. Forgetting a killed run's articles needs no index."""
 
     # Rows are written, and committed, this many articles at a time (unless flushed sooner, as the
     # crawl's pipeline does after every item): a commit an article would cost more than the
@@ -138,7 +138,7 @@ class SQLiteStoryStore:
             self.db.executemany("INSERT OR IGNORE INTO dedupe_meta VALUES (?, ?)", meta.items())
         self.pending: list[tuple[Any, ...]] = []
         self.expired = self._expire((now or time.time()) - retention_days * 86400)
-        self._load()
+        self.loaded = False
 
     def _expire(self, before: float) -> int:
         with self.db:
@@ -171,6 +171,7 @@ class SQLiteStoryStore:
             self.index.add_arrays(np.concatenate(keys), np.concatenate(key_ids))
             self.line_counts.count_arrays(np.concatenate(lines), np.concatenate(line_stories))
         self.version = self._data_version()
+        self.loaded = True
 
     def _data_version(self) -> int:
         return int(self.db.execute("PRAGMA data_version").fetchone()[0])
@@ -178,6 +179,9 @@ class SQLiteStoryStore:
     def _catch_up(self) -> None:
         """Take in what another process committed since: its new articles, or a reload when it
         deleted some (a killed run's, expired ones)."""
+        if not self.loaded:
+            self._load()
+            return
         version = self._data_version()
         if version == self.version:
             return
@@ -226,6 +230,8 @@ class SQLiteStoryStore:
     def add_many(self, entries: Iterable[tuple[StoredArticle, Iterable[int], Iterable[int]]]) -> None:
         """Store articles with their lookup keys and body lines, numbering them; a story of 0 is
         their own."""
+        # Ids follow those another process has committed.
+        self._catch_up()
         rows = self.pending
         for article, article_keys, article_lines in entries:
             article.id = self.next_id
@@ -251,13 +257,14 @@ class SQLiteStoryStore:
 
     def forget(self, urls: Iterable[str], since: float) -> int:
         # Only an article's own canonical URL is stored under a "url" key (see stories.py).
-        found = self.lookup([fingerprint.key_of("url", canonical_url(url)) for url in set(urls)])
-        candidates = self.articles({article for ids in found.values() for article in ids})
-        gone = [article.id for article in candidates.values() if article.seen >= since]
+        wanted = {fingerprint.key_of("url", canonical_url(url)) for url in urls}
+        self._write()
+        rows = self.db.execute("SELECT id, keys FROM dedupe_articles WHERE seen >= ?", (since,)).fetchall()
+        gone = [article for article, keys in rows if not wanted.isdisjoint(np.frombuffer(keys, np.int64).tolist())]
         if gone:
             with self.db:
                 list(self._rows_in("DELETE FROM dedupe_articles WHERE id IN ({marks})", gone))
-            self._load()
+            self.loaded = False
         return len(gone)
 
     def _write(self) -> None:
@@ -273,7 +280,7 @@ class SQLiteStoryStore:
         """Forget the articles added since the last flush."""
         self.pending = []
         self.db.rollback()
-        self._load()
+        self.loaded = False
 
     def close(self) -> None:
         self.flush()

@@ -94,6 +94,8 @@ def test_a_second_process_sees_new_and_forgotten_articles(tmp_path: Path) -> Non
     # A third process rolls back a killed run's article: both drop it.
     cleaner = SQLiteStoryStore(path, scheme_meta(), retention_days=180)
     assert cleaner.forget(["https://example.com/1"], since=0.0) == 1
+    # Found by its row's keys: no index was built for it.
+    assert not cleaner.loaded
     cleaner.close()
     assert reader.lookup([100]) == {100: [own]}
     assert writer.lookup([100]) == {100: [own]}
