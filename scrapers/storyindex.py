@@ -6,10 +6,8 @@ article, which was most of the dedupe stage's time. So the store keeps one row a
 and lines as blobs) and holds these two maps in memory, rebuilt from the rows when first needed.
 
 Each map is a dict of recent entries (a hundred bytes or more an entry) and sorted NumPy runs (12
-bytes an entry) looked up with ``searchsorted``. When the dict holds MIN_MERGE entries it becomes a
-run; a run that grows past a quarter of the run before it is merged into that one, as in an LSM
-tree: a few runs hold a hundred million entries, each entry is merged a few times, and a lookup
-costs a few binary searches.
+bytes an entry) looked up with ``searchsorted``, as in an LSM tree: when the dict holds MIN_MERGE
+entries it becomes a run, and runs are merged so that there are at most MAX_RUNS.
 """
 
 from __future__ import annotations
@@ -23,6 +21,10 @@ if TYPE_CHECKING:
 
 # Recent entries a merge takes: about 4,000 articles' keys, or 3,000 articles' lines.
 MIN_MERGE = 200_000
+# A lookup searches every run, and a binary search over tens of millions of entries misses the
+# CPU cache at most of its steps: a base and one newer run, which a merge into the base empties
+# once it holds a quarter of the base (each entry is then copied a few times in all).
+MAX_RUNS = 2
 
 
 class SortedRuns:
@@ -35,23 +37,30 @@ class SortedRuns:
     def __len__(self) -> int:
         return sum(len(run[0]) for run in self.runs)
 
-    def find(self, wanted: np.ndarray) -> list[tuple[list[np.ndarray], np.ndarray, np.ndarray, np.ndarray]]:
+    def find(
+        self, wanted: np.ndarray, ranges: bool = True
+    ) -> list[tuple[list[np.ndarray], np.ndarray, np.ndarray, np.ndarray]]:
         """Each run that holds some of ``wanted``: the run, the positions in ``wanted`` it holds,
-        and the range of each one's entries in it."""
+        and where each one's entries start and end in it (the end only with ``ranges``: a key
+        with one entry a run ends where it starts)."""
         found = []
         for run in self.runs:
-            low = np.searchsorted(run[0], wanted, "left")
-            high = np.searchsorted(run[0], wanted, "right")
-            present = np.flatnonzero(high > low)
+            keys = run[0]
+            low = np.searchsorted(keys, wanted)
+            present = np.flatnonzero(keys[np.minimum(low, len(keys) - 1)] == wanted)
             if len(present):
-                found.append((run, present, low[present], high[present]))
+                low = low[present]
+                high = np.searchsorted(keys, wanted[present], "right") if ranges else low + 1
+                found.append((run, present, low, high))
         return found
 
     def push(self, keys: np.ndarray, *values: np.ndarray) -> None:
         """A run of entries newer than all before."""
+        if not len(keys):
+            return
         order = np.argsort(keys, kind="stable")
         self.runs.append([keys[order], *(column[order] for column in values)])
-        while len(self.runs) > 1 and 4 * len(self.runs[-1][0]) > len(self.runs[-2][0]):
+        while len(self.runs) > 1 and (len(self.runs) > MAX_RUNS or 4 * len(self.runs[-1][0]) > len(self.runs[-2][0])):
             newer = self.runs.pop()
             older = self.runs[-1]
             # After the older entries of a key.
@@ -129,7 +138,7 @@ class LineCounts:
         found: dict[int, int] = {}
         if self.runs.runs and len(lines):
             query = np.fromiter(lines, dtype=np.uint32, count=len(lines))
-            for run, present, low, _ in self.runs.find(query):
+            for run, present, low, _ in self.runs.find(query, ranges=False):
                 found.update(zip([lines[i] for i in present.tolist()], run[1][low].tolist(), strict=True))
         recent = self.recent
         for line in lines:
@@ -143,7 +152,9 @@ class LineCounts:
         unique = list(set(lines))
         if self.runs.runs and unique:
             held: set[int] = set()
-            for run, present, low, _ in self.runs.find(np.fromiter(unique, dtype=np.uint32, count=len(unique))):
+            for run, present, low, _ in self.runs.find(
+                np.fromiter(unique, dtype=np.uint32, count=len(unique)), ranges=False
+            ):
                 stories, last = run[1], run[2]
                 stories[low[last[low] != story]] += 1
                 last[low] = story
