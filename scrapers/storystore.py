@@ -230,7 +230,11 @@ class SQLiteStoryStore:
     def add_many(self, entries: Iterable[tuple[StoredArticle, Iterable[int], Iterable[int]]]) -> None:
         """Store articles with their lookup keys and body lines, numbering them; a story of 0 is
         their own."""
-        # Ids follow those another process has committed.
+        if not self.db.in_transaction:
+            # The write lock is held from the first id handed out to the commit, and the ids
+            # follow what other processes committed before: two crawls on one state never number
+            # two articles alike.
+            self.db.execute("BEGIN IMMEDIATE")
         self._catch_up()
         rows = self.pending
         for article, article_keys, article_lines in entries:

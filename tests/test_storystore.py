@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -114,3 +116,29 @@ def test_rollback_forgets_what_was_not_flushed(tmp_path: Path) -> None:
     assert store.line_stories([TEMPLATE_LINE, 1002]) == {TEMPLATE_LINE: 1}
     assert store.add(article(3), [300]) == kept + 1
     store.close()
+
+
+def test_two_writers_take_turns_and_never_share_an_id(tmp_path: Path) -> None:
+    path = tmp_path / "state.sqlite3"
+    first = SQLiteStoryStore(path, scheme_meta(), retention_days=180)
+    first.lookup([100])
+    numbered: list[int] = []
+
+    def second_crawl() -> None:
+        second = SQLiteStoryStore(path, scheme_meta(), retention_days=180)
+        second.lookup([100])
+        numbered.append(second.add(article(2), [100], [TEMPLATE_LINE]))
+        second.close()
+
+    mine = first.add(article(1), [100], [TEMPLATE_LINE])
+    other = threading.Thread(target=second_crawl)
+    other.start()
+    time.sleep(0.3)
+    # The second crawl waits for the first one's commit before it numbers its article.
+    assert other.is_alive() and not numbered
+    first.flush()
+    other.join(timeout=30)
+    assert numbered == [mine + 1]
+    assert first.lookup([100]) == {100: [mine, mine + 1]}
+    assert first.line_stories([TEMPLATE_LINE]) == {TEMPLATE_LINE: 2}
+    first.close()
