@@ -149,6 +149,7 @@ class SQLiteStoryStore:
             return self.db.execute("DELETE FROM dedupe_articles WHERE id <= ?", (last,)).rowcount
 
     def _load(self) -> None:
+        self._write()
         self.index = KeyIndex()
         self.line_counts = LineCounts()
         self.known = 0
