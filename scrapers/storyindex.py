@@ -41,8 +41,8 @@ class SortedRuns:
         self, wanted: np.ndarray, ranges: bool = True
     ) -> list[tuple[list[np.ndarray], np.ndarray, np.ndarray, np.ndarray]]:
         """Each run that holds some of ``wanted``: the run, the positions in ``wanted`` it holds,
-        and where each one's entries start and end in it (the end only with ``ranges``: a key
-        with one entry a run ends where it starts)."""
+        and where each one's entries start and end in it. Without ``ranges`` (a map with one entry
+        a key) the end is not searched for: it is the entry after the start."""
         found = []
         for run in self.runs:
             keys = run[0]
