@@ -6,12 +6,17 @@ Each page keeps the real article text and the real chrome of the dev-set page it
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import trafilatura
 from trafilatura.settings import Document
 
 from scrapers.blocks import densest_run, text_blocks
 from scrapers.credits import without_credits
 from scrapers.extraction import TRAFILATURA_MARKUP, extract_text
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
 
 ARTICLE_163 = [
     "9月6日，公安部治安管理局官微发布消息称，近日，四川江油一女民警对辖区“实有人口”进行核查过程中，平均日拨100余个电话，"
@@ -263,13 +268,18 @@ COURSES_CL2000 = [
 ]
 
 
+def table_rows(rows: Iterable[Sequence[str]]) -> str:
+    """``<tr>`` rows of ``<td>`` cells; an empty cell holds a non-breaking space, as on the pages."""
+    return "".join("<tr>" + "".join(f"<td>{cell or '&nbsp;'}</td>" for cell in row) + "</tr>" for row in rows)
+
+
 def test_a_table_of_data_after_the_text_it_belongs_to_is_kept() -> None:
     """cn.cl2000.com (zh-dev 0df12126): an admissions notice in a layout cell, then the table of
     its courses, which the density scorer leaves outside the article's element."""
     notice = "<br>\n".join(NOTICE_CL2000)
     columns = ["学科、专业名称（代码）", "指导教师", "招生人数", "考试科目", "备注"]
     header = "".join(f"<td><strong>{name}</strong></td>" for name in columns)
-    rows = "".join("<tr>" + "".join(f"<td>{cell or '&nbsp;'}</td>" for cell in row) + "</tr>" for row in COURSES_CL2000)
+    rows = table_rows(COURSES_CL2000)
     page = (
         "<html><head><title>中国艺术研究院2004年博士生招生简章</title></head><body>"
         '<table width="760"><tr><td><a href="/">首页</a> | <a href="/edu2/">教育</a></td></tr>'
@@ -350,7 +360,7 @@ def test_a_table_row_costs_one_line_not_one_line_a_cell() -> None:
         'teams/pittsburgh-steelers">Pittsburgh Steelers</a>.'
     )
     header = "".join(f"<th>{name}</th>" for name in ("Pos", "Player", "Plays", "%", "Stats"))
-    rows = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in STATS_DAWGS)
+    rows = table_rows(STATS_DAWGS)
     page = (
         f"<html><body><article><p>{intro}</p><h3>Defensive Line</h3>"
         f"<table><thead><tr>{header}</tr></thead><tbody>{rows}</tbody></table></article></body></html>"
