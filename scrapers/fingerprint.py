@@ -7,24 +7,24 @@ run and on every machine. ``SCHEME`` names the recipe; the dedupe state stores i
 of two recipes cannot be compared.
 
 The stage has to keep up with thousands of articles a second, so the work per character is done by
-C code (regular expressions, CRC-32, NumPy, rensa) and a body is read up to ``MAX_CHARS``: the start
-of an article is enough to recognise it.
+compiled code (``scrapers/textscan.py``, NumPy, rensa) and a body is read up to ``MAX_CHARS``: the
+start of an article is enough to recognise it.
 """
 
 from __future__ import annotations
 
-import functools
 import html
 import re
 import unicodedata
 import zlib
+from dataclasses import dataclass
 from importlib.metadata import version
-from operator import itemgetter
 from typing import TYPE_CHECKING
 
 import numpy as np
 import rensa
 
+from scrapers import textscan
 from scrapers.attribution import LABELLED, labelled_urls
 from scrapers.urls import canonical_url
 
@@ -53,8 +53,8 @@ MAX_CHARS = 30_000
 MAX_EVIDENCE = 48
 ENGLISH_EVIDENCE_CHARS = 5_000
 SCHEME = (
-    f"v3 rensa-{version('rensa')} rminhash-{NUM_PERM}x16bit bands-{BANDS}x{ROWS} "
-    f"char-{CHAR_SHINGLE} word-{WORD_SHINGLE} max-{MAX_CHARS} crc32-lines wording-bigram-8bit tokens-16bit"
+    f"v4 rensa-{version('rensa')} rminhash-{NUM_PERM}x16bit bands-{BANDS}x{ROWS} char-{CHAR_SHINGLE} "
+    f"word-{WORD_SHINGLE}-fnv max-{MAX_CHARS} fnv-lines wording-bigram-8bit tokens-crc32-16bit"
 )
 
 # Labels under which a page names the work it renders or reposts (not a mere reference list).
@@ -65,19 +65,13 @@ _WIDE = re.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
 # and for the code-point masks of ``wording``.
 _CJK_RANGES = ((0x3400, 0x9FFF), (0xF900, 0xFAFF))
 _CJK = re.compile("[" + "".join(f"{chr(low)}-{chr(high)}" for low, high in _CJK_RANGES) + "]")
-_WORD = re.compile(r"[^\W_]+")
-_TLDS = frozenset(
-    ("com", "net", "org", "io", "cn", "ru", "gov", "edu", "info", "xyz", "top", "co", "uk", "de", "app", "dev")
+# Top-level domains that make an English word a domain, and so evidence.
+_TLD_TABLE = textscan.tld_table(
+    frozenset(
+        ("com", "net", "org", "io", "cn", "ru", "gov", "edu", "info", "xyz", "top", "co", "uk", "de", "app", "dev")
+    )
 )
-# CVE ids, numbers and Latin words (domains included) of lower-cased text, in one pass.
-_FACT = re.compile(r"cve-\d{4}-\d{4,}|\d+(?:[.,]\d+)*|[a-z][a-z0-9]*(?:[.\-][a-z0-9]+)*")
-# In English text a name is a word capitalised after a lower-case word, or one with a digit or an
-# inner capital (CVE, UNC6040, MLOps); "The" at a sentence start and "attack" are not.
-_MID_SENTENCE_CAPITAL = re.compile(r"[a-z,;:] ([A-Z][A-Za-z0-9]*(?:[.\-][A-Za-z0-9]+)*)")
-_CASED_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]{2,}")
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>")
-_URL = re.compile(r"https?://([^\s/?#]+)\S*")
-_CVE_ID = re.compile(r"CVE-\d{4}-\d{4,}", re.IGNORECASE)
 _TITLE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[.\-][A-Za-z0-9]+)*")
 # Rolling hash of CHAR_SHINGLE code points, over whole arrays.
 _MULT = np.uint64(0x100000001B3)
@@ -92,64 +86,60 @@ def normal_form(text: str) -> str:
     return text.lower()
 
 
-@functools.cache
-def _plane0_key_characters() -> np.ndarray:
-    """For every code point of plane 0, whether a line's key keeps it: the line break, and the
-    characters of the regular expressions' \\w other than "_" (str.isalnum is \\w's definition)."""
-    keep = np.fromiter((chr(point).isalnum() for point in range(0x10000)), dtype=bool, count=0x10000)
-    keep[ord("\n")] = True
-    return keep
+def _points(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
 
 
-def _key_characters(points: np.ndarray) -> np.ndarray:
-    keep = _plane0_key_characters()[np.minimum(points, 0xFFFF)]
-    # Other planes (emoji, rare ideographs) are rare in a body: asked one by one.
-    beyond = np.flatnonzero(points > 0xFFFF)
-    if len(beyond):
-        keep[beyond] = [chr(point).isalnum() for point in points[beyond].tolist()]
-    return keep
+@dataclass(frozen=True)
+class Body:
+    """The lines of a body (up to MAX_CHARS) that hold a letter or digit, as ``textscan.scan_lines``
+    finds them: each line's span in ``points`` (the body) and in ``normal`` (its ``normal_form``), and
+    its key, the line in normal form without spacing and punctuation (the code points of ``keys``
+    up to ``key_ends``), with the key's hash."""
+
+    points: np.ndarray
+    normal: np.ndarray
+    spans: np.ndarray
+    normal_spans: np.ndarray
+    key_ends: np.ndarray
+    keys: np.ndarray
+    hashes: np.ndarray  # uint32 a line
+    prose: np.ndarray  # the line's key holds a CJK ideograph
+    cjk: bool  # CJK text: ideographs are a fifth of its first 1,000 key characters
+    key: int  # a signed 64-bit hash of all keys and the body's length: the same for the same text
+
+    def __len__(self) -> int:
+        return len(self.hashes)
+
+    def lines(self) -> list[str]:
+        return [self.points[start:end].tobytes().decode("utf-32-le", "surrogatepass") for start, end in self.spans]
+
+    def kept_keys(self, kept: np.ndarray) -> np.ndarray:
+        return textscan.gather_keys(self.keys, self.key_ends, kept)
+
+    def kept_text(self, kept: np.ndarray) -> np.ndarray:
+        return textscan.join_lines(self.points, self.spans, kept)
 
 
-def body_lines(text: str) -> list[tuple[str, str]]:
-    """The lines of a body (up to MAX_CHARS) that hold a letter or digit, each with its key: the
-    line in ``normal_form`` without spacing and punctuation.
+def body_lines(text: str) -> Body:
+    """A body's lines and their keys.
 
     HTML left in a body (feeds built from WeChat posts carry their tables as markup, often half
     the characters) is not its text: tags become line breaks and entities characters."""
+    length = len(text)
     if "<" in text:
         text = _TAG.sub("\n", text[: 4 * MAX_CHARS])
         if "&" in text:
             text = html.unescape(text)
     text = text[:MAX_CHARS]
-    # Blank lines (most lines of a body whose tags became line breaks) have no key.
-    lines = list(filter(None, text.splitlines()))
-    if not lines:
-        return []
-    # What removing [^\w\n] and "_" with a regular expression would do, by a table lookup a code
-    # point over the whole body, in a fifth of the expression's time on Chinese text.
-    points = np.frombuffer(normal_form("\n".join(lines)).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    keys = points[_key_characters(points)].tobytes().decode("utf-32-le").split("\n")
-    return list(filter(itemgetter(1), zip(lines, keys, strict=True)))
-
-
-def line_hash(key: str) -> int:
-    return zlib.crc32(key.encode("utf-8"))
-
-
-def body_hash(keys: list[str], length: int) -> int:
-    """Hash of a body's line keys (the first MAX_CHARS characters) and its full length, as a
-    signed 64-bit key: two bodies agreeing on both are the same text."""
-    joined = f"{length}:{''.join(keys)}".encode()
-    return (zlib.crc32(joined) << 32 | zlib.adler32(joined)) - (1 << 63)
+    points, normal = _points(text), _points(normal_form(text))
+    scanned = textscan.scan_lines(points, normal, textscan.character_flags(), length)
+    spans, normal_spans, key_ends, keys, hashes, prose, cjk, key = scanned
+    return Body(points, normal, spans, normal_spans, key_ends, keys, hashes, prose, bool(cjk), int(key))
 
 
 def has_cjk(text: str) -> bool:
     return _CJK.search(text) is not None
-
-
-def is_cjk(keys: list[str]) -> bool:
-    points = code_points("".join(keys)[:1000])
-    return int(np.count_nonzero(_cjk_mask(points))) >= 0.2 * max(len(points), 1)
 
 
 def _cjk_mask(points: np.ndarray) -> np.ndarray:
@@ -179,32 +169,31 @@ def _minhash(hashes: np.ndarray) -> np.ndarray:
     return np.asarray(rows[0], dtype=np.uint32)
 
 
-def signature(text: str, keys: list[str], cjk: bool) -> tuple[np.ndarray, int]:
-    """The MinHash signature of a body's shingles and how many shingles it has.
+def signature(body: Body, kept: np.ndarray) -> tuple[np.ndarray, int]:
+    """The MinHash signature of the kept lines' shingles and how many shingles they have.
 
-    CJK text has no word boundaries, so it is shingled by characters (of ``keys``, the lines
-    without punctuation); Latin text by words (of ``text``), so that a shared phrase counts
+    CJK text has no word boundaries, so it is shingled by characters (of the keys of its lines of
+    prose, those with an ideograph, if any); Latin text by words, so that a shared phrase counts
     and shared letters do not."""
-    if cjk:
-        # A minhash of the shingles with repeats is that of their set; sorting counts the set
-        # (in a fraction of np.unique's time).
-        hashes = np.sort(char_shingle_hashes(code_points("".join(keys))))
-        size = int(np.count_nonzero(hashes[1:] != hashes[:-1])) + 1 if len(hashes) else 0
-        return _minhash(hashes).astype(SIGNATURE_DTYPE), size
-    words = _WORD.findall(normal_form(text))
-    # A text shorter than a shingle is one shingle; one without words has none.
-    shingles = {" ".join(words[i : i + WORD_SHINGLE]) for i in range(max(1, len(words) - WORD_SHINGLE + 1))} - {""}
-    minhash = rensa.RMinHash(NUM_PERM, SEED)
-    minhash.update(list(shingles))
-    return np.asarray(minhash.digest(), dtype=np.uint32).astype(SIGNATURE_DTYPE), len(shingles)
+    if body.cjk:
+        prose = kept & body.prose
+        hashes = char_shingle_hashes(body.kept_keys(prose if prose.any() else kept).astype(np.uint64))
+    else:
+        flags = textscan.character_flags()
+        hashes = textscan.word_shingles(body.normal, body.normal_spans, kept, flags, WORD_SHINGLE)
+    # A minhash of the shingles with repeats is that of their set; sorting counts the set (in a
+    # fraction of np.unique's time).
+    hashes = np.sort(hashes)
+    size = int(np.count_nonzero(hashes[1:] != hashes[:-1])) + 1 if len(hashes) else 0
+    return _minhash(hashes).astype(SIGNATURE_DTYPE), size
 
 
-def wording(keys: list[str]) -> np.ndarray:
-    """A sketch of the CJK character bigrams of a body (its ``keys``): the words it uses.
+def wording(body: Body, kept: np.ndarray) -> np.ndarray:
+    """A sketch of the CJK character bigrams of the kept lines' keys: the words they use.
 
     Two translations of one original into Chinese share few 5-grams but much of their wording,
     far more than two articles that only report one event (a CVE, an incident) in their own words."""
-    points = code_points("".join(keys))
+    points = body.kept_keys(kept).astype(np.uint64)
     cjk = _cjk_mask(points)
     both = cjk[:-1] & cjk[1:]
     if np.count_nonzero(both) < 20:
@@ -249,12 +238,6 @@ def short_key_of(kind: str, value: str) -> int:
     return zlib.crc32(f"{kind}:{value}".encode()) - (1 << 31)
 
 
-def cve_ids(text: str) -> np.ndarray:
-    """Hashes of the CVE ids a text names."""
-    ids = {match.upper() for match in _CVE_ID.findall(text)}
-    return token_hashes(ids)
-
-
 def title_names(headline: str) -> np.ndarray:
     """Hashes of the Latin-script names in a Chinese headline (products, vendors, projects: "Apache
     OFBiz", "mcp-remote"). Two Chinese headlines that both name things and share none of them are
@@ -289,48 +272,50 @@ def origin_urls(body: str, is_based_on: str | None) -> list[str]:
     return found
 
 
-def evidence(text: str, cjk: bool) -> list[str]:
-    """Facts a translation carries over unchanged: CVE ids, numbers, domains and Latin-script names,
-    the first MAX_EVIDENCE of them.
+@dataclass(frozen=True)
+class Facts:
+    """What a translation carries over unchanged (``facts``)."""
 
-    In Chinese text every Latin word is such a name; in English text only the words that look
-    like names are (``_MID_SENTENCE_CAPITAL``, ``_CASED_WORD``). A URL counts as its host: its
-    path and query are ids of the page (a WeChat post's __biz, mid and sn), not facts of the story."""
-    found: dict[str, None] = {}
-    if "://" in text:
-        text = _URL.sub(r"\1", text)
-    if cjk:
-        for match in _FACT.finditer(text.lower()):
-            token = _fact(match.group())
-            if token:
-                found[token] = None
-                if len(found) >= MAX_EVIDENCE:
-                    break
-        return list(found)
-    # The most specific facts of an English article are in its first screens; the rest repeats them.
-    text = text[:ENGLISH_EVIDENCE_CHARS]
-    for token in _FACT.findall(text.lower()):
-        if token[0].isdigit() or token.startswith("cve-") or token.rpartition(".")[2] in _TLDS:
-            fact = _fact(token)
-            if fact:
-                found[fact] = None
-    found.update(dict.fromkeys(word.lower() for word in _MID_SENTENCE_CAPITAL.findall(text) if len(word) >= 3))
-    found.update(dict.fromkeys(w.lower() for w in _CASED_WORD.findall(text) if not w.isalpha() or not w[1:].islower()))
-    # An English article names more things than that; the most specific ones (ids with digits,
-    # long names) are those a translation keeps.
-    return sorted(found, key=lambda token: (not any(ch.isdigit() for ch in token), -len(token)))[:MAX_EVIDENCE]
+    evidence: np.ndarray  # token_hashes of the evidence tokens
+    rare: list[int]  # lookup keys (short_key_of "evidence") of the rare ones
+    cves: np.ndarray  # token_hashes of the CVE ids (upper case) of the headline and the kept lines
 
 
-def _fact(token: str) -> str | None:
-    if token[0].isdigit():
-        digits = token.replace(",", "")
-        if len(digits) < 2:
-            return None
-        return digits.rstrip("0").rstrip(".") if "." in digits else digits
-    return token if len(token) >= 3 else None
+def facts(body: Body, kept: np.ndarray, headline: str) -> Facts:
+    """The facts of the kept lines: CVE ids, numbers, domains and Latin-script names, the first
+    MAX_EVIDENCE of them, and which of them are rare enough for a lookup key.
+
+    A token is a CVE id, a number (``\\d+`` with ``.`` or ``,`` between digits; commas dropped, and
+    trailing zeros of a decimal) or a Latin word (``[a-z][a-z0-9]*`` with ``.`` or ``-`` between
+    parts) of the lower-cased text, of 3 characters or more (numbers: 2 digits or more). A URL counts
+    as its host: its path and query are ids of the page (a WeChat post's __biz, mid and sn), not
+    facts of the story.
+
+    In Chinese text every Latin word is such a name. In English text, of which the first
+    ENGLISH_EVIDENCE_CHARS are read (its most specific facts are in its first screens; the rest
+    repeats them), a word counts when it is a CVE id or a domain, a capitalised word after a lower-case
+    word or ``,;:`` (not "The" at a sentence start), or one with a digit or an inner capital (CVE,
+    UNC6040, MLOps); the most specific (with digits, then the longest) are kept.
+
+    Rare evidence is worth an index entry: ids and names specific enough that sharing one makes two
+    articles worth comparing (CVE ids, tokens of 5 characters or more with a digit, then words of 6
+    letters or more), at most 8."""
+    text = body.kept_text(kept)
+    flags = textscan.character_flags()
+    hashes, rare = textscan.evidence(
+        text, body.cjk, flags, textscan.lower_case(), _TLD_TABLE, MAX_EVIDENCE, ENGLISH_EVIDENCE_CHARS
+    )
+    title = _points(headline)
+    cves = np.empty((len(title) + len(text)) // 13 + 1, dtype=np.int64)
+    found = textscan.cve_hashes(text, flags, cves, textscan.cve_hashes(title, flags, cves, 0))
+    return Facts(_token_set(hashes), rare.tolist(), _token_set(cves[:found]))
+
+
+def _token_set(hashes: np.ndarray) -> np.ndarray:
+    return np.unique((hashes & 0xFFFF).astype(TOKEN_DTYPE))
 
 
 def token_hashes(tokens: Iterable[str]) -> np.ndarray:
-    """The sorted set of the tokens' hashes (TOKEN_DTYPE)."""
+    """The sorted set of the tokens' hashes (TOKEN_DTYPE), as ``facts`` gives them."""
     # A set in Python: for a few dozen tokens np.unique costs more than the hashing.
     return np.array(sorted({zlib.crc32(token.encode()) & 0xFFFF for token in tokens}), dtype=TOKEN_DTYPE)

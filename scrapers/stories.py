@@ -29,7 +29,6 @@ never enough: the evidence score counts how much of both articles' evidence agre
 from __future__ import annotations
 
 import hashlib
-import re
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -48,7 +47,6 @@ if TYPE_CHECKING:
     from scrapers.storystore import StoryStore
 
 KINDS = ("exact", "near", "republication", "translation")
-_DIGIT = re.compile(r"\d")
 
 
 @dataclass(frozen=True)
@@ -158,53 +156,45 @@ class StoryMatcher:
         url = canonical_url(item.get("canonicalUrl") or item["url"])
         body = item.get("articleBody") or ""
         lines = fp.body_lines(body)
-        keys = [key for _, key in lines]
-        line_hashes = [fp.line_hash(key) for key in keys]
         # Lines seen in several other stories are a site's or a genre's template (a footer, a
         # disclaimer, an advisory's headings): they say nothing of which story this is.
-        stories = self.store.line_stories(line_hashes)
-        kept = [
-            pair
-            for pair, line in zip(lines, line_hashes, strict=True)
-            if stories.get(line, 0) < self.thresholds.template_stories
-        ]
-        kept = kept or lines
-        kept_text = "\n".join(line for line, _ in kept)
-        kept_keys = [key for _, key in kept]
-        cjk = fp.is_cjk(keys)
-        prose_keys = [key for key in kept_keys if fp.has_cjk(key)] if cjk else kept_keys
-        signature, size = fp.signature(kept_text, prose_keys or kept_keys, cjk)
-        wording = fp.wording(kept_keys) if cjk else np.zeros(0, dtype=fp.WORDING_DTYPE)
+        stories = self.store.line_stories(lines.hashes.tolist())
+        kept = np.array(
+            [stories.get(line, 0) < self.thresholds.template_stories for line in lines.hashes.tolist()], dtype=bool
+        )
+        if not kept.any():
+            kept[:] = True
+        signature, size = fp.signature(lines, kept)
+        wording = fp.wording(lines, kept) if lines.cjk else np.zeros(0, dtype=fp.WORDING_DTYPE)
         headline = item.get("headline") or ""
         origins = [origin for origin in fp.origin_urls(body, item.get("isBasedOn")) if origin != url]
-        tokens = fp.evidence(kept_text, cjk)
-        evidence = fp.token_hashes(tokens)
+        facts = fp.facts(lines, kept, headline)
         site = item.get("sourceSite") or registered_domain(url)
-        language = item.get("inLanguage") or ("zh" if cjk else "en")
+        language = item.get("inLanguage") or ("zh" if lines.cjk else "en")
         published = published_days(item.get("datePublished"))
 
         url_key = fp.key_of("url", url)
         # A body with no text says nothing of which story it is: no two of them are exact copies.
-        body_keys = [fp.body_hash(keys, len(body))] if keys else []
+        body_keys = [lines.key] if len(lines) else []
         origin_keys = [fp.key_of("url", origin) for origin in origins]
         cited_keys = [fp.key_of("origin", origin) for origin in origins]
         cited_me = fp.key_of("origin", url)
         bands = fp.band_keys(signature) if size else []
-        rare = [fp.short_key_of("evidence", token) for token in _rare_evidence(tokens)]
+        rare = facts.rare
         hits = self.store.lookup([url_key, *body_keys, cited_me, *origin_keys, *cited_keys, *bands])
         hits.update(self.store.lookup(rare, newest=self.thresholds.evidence_hits))
         ids = {article for found in hits.values() for article in found}
         known = self.articles(ids) if ids else {}
 
         me = StoredArticle(
-            0, item["url"], 0, site, language, cjk, published, now or time.time(), size, signature, evidence,
-            wording, fp.cve_ids(f"{headline}\n{kept_text}"), fp.title_names(headline),
+            0, item["url"], 0, site, language, lines.cjk, published, now or time.time(), size, signature,
+            facts.evidence, wording, facts.cves, fp.title_names(headline),
         )  # fmt: skip
         match = self._match(me, hits, known, url_key, body_keys, cited_me, origin_keys, cited_keys, bands, rare)
         if match is not None:
             me.story = match.story
         own_keys = [url_key, *body_keys, *cited_keys, *bands, *rare]
-        self.store.add(me, own_keys, line_hashes)
+        self.store.add(me, own_keys, lines.hashes.tolist())
         self._remember([me])
         if match is None or match.kind == "related":
             related = match.related if match else []
@@ -319,11 +309,3 @@ def _name_other_things(a: StoredArticle, b: StoredArticle) -> bool:
 
 def _within(a: float | None, b: float | None, days: float) -> bool:
     return a is None or b is None or abs(a - b) <= days
-
-
-def _rare_evidence(tokens: list[str]) -> list[str]:
-    """The evidence worth an index entry: ids and names specific enough that sharing one makes two
-    articles worth comparing."""
-    specific = [t for t in tokens if t.startswith("cve-") or (len(t) >= 5 and _DIGIT.search(t))]
-    names = [t for t in tokens if t.isalpha() and len(t) >= 6]
-    return (specific + names)[:8]
