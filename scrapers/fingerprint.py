@@ -61,10 +61,8 @@ SCHEME = (
 ORIGIN_LABELS = ("原文地址", "原文链接", "本文翻译自", "本文转载自", "参考来源", "编译自", "文章来源", "来源")
 
 _WIDE = re.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
-# CJK ideographs (extension A, unified, compatibility): one definition for the regular expression
-# and for the code-point masks of ``wording``.
-_CJK_RANGES = ((0x3400, 0x9FFF), (0xF900, 0xFAFF))
-_CJK = re.compile("[" + "".join(f"{chr(low)}-{chr(high)}" for low, high in _CJK_RANGES) + "]")
+# CJK ideographs (extension A, unified, compatibility), as textscan counts them in a body.
+_CJK = re.compile("[" + "".join(f"{chr(low)}-{chr(high)}" for low, high in textscan.CJK_RANGES) + "]")
 # Top-level domains that make an English word a domain, and so evidence.
 _TLD_TABLE = textscan.tld_table(
     frozenset(
@@ -78,14 +76,6 @@ _MULT = np.uint64(0x100000001B3)
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 
 
-def normal_form(text: str) -> str:
-    """Lower case, with full-width letters and digits made plain (only where there are any:
-    NFKC costs more than the rest of the fingerprint)."""
-    if _WIDE.search(text):
-        text = unicodedata.normalize("NFKC", text)
-    return text.lower()
-
-
 def _points(text: str) -> np.ndarray:
     return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
 
@@ -93,7 +83,8 @@ def _points(text: str) -> np.ndarray:
 @dataclass(frozen=True)
 class Body:
     """The lines of a body (up to MAX_CHARS) that hold a letter or digit, as ``textscan.scan_lines``
-    finds them: each line's span in ``points`` (the body) and in ``normal`` (its ``normal_form``), and
+    finds them: each line's span in ``points`` (the body) and in ``normal`` (its normal form: lower
+    case, full-width letters and digits made plain), and
     its key, the line in normal form without spacing and punctuation (the code points of ``keys``
     up to ``key_ends``), with the key's hash."""
 
@@ -132,9 +123,12 @@ def body_lines(text: str) -> Body:
         if "&" in text:
             text = html.unescape(text)
     text = text[:MAX_CHARS]
-    points, normal = _points(text), _points(normal_form(text))
-    scanned = textscan.scan_lines(points, normal, textscan.character_flags(), length)
-    spans, normal_spans, key_ends, keys, hashes, prose, cjk, key = scanned
+    points = _points(text)
+    # Full-width letters and digits made plain, only where there are any: NFKC costs more than the
+    # rest of the fingerprint.
+    normal = _points(unicodedata.normalize("NFKC", text)) if _WIDE.search(text) else points
+    scanned = textscan.scan_lines(points, normal, textscan.character_flags(), textscan.lower_case(), length)
+    normal, spans, normal_spans, key_ends, keys, hashes, prose, cjk, key = scanned
     return Body(points, normal, spans, normal_spans, key_ends, keys, hashes, prose, bool(cjk), int(key))
 
 
@@ -142,31 +136,15 @@ def has_cjk(text: str) -> bool:
     return _CJK.search(text) is not None
 
 
-def _cjk_mask(points: np.ndarray) -> np.ndarray:
-    cjk = np.zeros(len(points), dtype=bool)
-    for low, high in _CJK_RANGES:
-        cjk |= (points >= low) & (points <= high)
-    return cjk
-
-
-def code_points(text: str) -> np.ndarray:
-    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-
-
 def char_shingle_hashes(points: np.ndarray, size: int = CHAR_SHINGLE) -> np.ndarray:
-    if len(points) < size:
-        return points * _MIX
-    count = len(points) - size + 1
-    hashes = points[:count] * _MIX
-    for offset in range(1, size):
-        hashes = (hashes ^ points[offset : offset + count]) * _MULT
-    return hashes
+    """Hashes of the ``size``-character shingles of code points (a rolling multiply-xor hash)."""
+    return textscan.char_shingles(points, size, _MULT, _MIX)
 
 
 def _minhash(hashes: np.ndarray) -> np.ndarray:
     offsets = np.array([0, len(hashes)], dtype=np.uint64)
     rows = rensa.RMinHash.digest_matrix_from_flat_token_hashes(hashes, offsets, NUM_PERM, SEED).to_rows()
-    return np.asarray(rows[0], dtype=np.uint32)
+    return np.fromiter(rows[0], dtype=np.uint32, count=NUM_PERM)
 
 
 def signature(body: Body, kept: np.ndarray) -> tuple[np.ndarray, int]:
@@ -177,15 +155,12 @@ def signature(body: Body, kept: np.ndarray) -> tuple[np.ndarray, int]:
     and shared letters do not."""
     if body.cjk:
         prose = kept & body.prose
-        hashes = char_shingle_hashes(body.kept_keys(prose if prose.any() else kept).astype(np.uint64))
+        hashes = char_shingle_hashes(body.kept_keys(prose if prose.any() else kept))
     else:
         flags = textscan.character_flags()
         hashes = textscan.word_shingles(body.normal, body.normal_spans, kept, flags, WORD_SHINGLE)
-    # A minhash of the shingles with repeats is that of their set; sorting counts the set (in a
-    # fraction of np.unique's time).
-    hashes = np.sort(hashes)
-    size = int(np.count_nonzero(hashes[1:] != hashes[:-1])) + 1 if len(hashes) else 0
-    return _minhash(hashes).astype(SIGNATURE_DTYPE), size
+    # A minhash of the shingles with repeats is that of their set.
+    return _minhash(hashes).astype(SIGNATURE_DTYPE), textscan.distinct(hashes)
 
 
 def wording(body: Body, kept: np.ndarray) -> np.ndarray:
@@ -193,22 +168,15 @@ def wording(body: Body, kept: np.ndarray) -> np.ndarray:
 
     Two translations of one original into Chinese share few 5-grams but much of their wording,
     far more than two articles that only report one event (a CVE, an incident) in their own words."""
-    points = body.kept_keys(kept).astype(np.uint64)
-    cjk = _cjk_mask(points)
-    both = cjk[:-1] & cjk[1:]
-    if np.count_nonzero(both) < 20:
+    bigrams = textscan.cjk_bigrams(body.kept_keys(kept), _MULT, _MIX)
+    if len(bigrams) < 20:
         return np.zeros(0, dtype=WORDING_DTYPE)
-    return _minhash(char_shingle_hashes(points, 2)[both]).astype(WORDING_DTYPE)
+    return _minhash(bigrams).astype(WORDING_DTYPE)
 
 
 def band_keys(sig: np.ndarray) -> list[int]:
-    rows = sig[: BANDS * ROWS].astype(np.uint64).reshape(BANDS, ROWS)
-    mixed = np.arange(1, BANDS + 1, dtype=np.uint64) * _MIX
-    for column in range(ROWS):
-        mixed = (mixed ^ rows[:, column]) * _MULT
-    # 32 bits, signed, which SQLite stores in 4 bytes: a chance agreement only adds a candidate,
-    # which its signature then rejects.
-    return (mixed >> np.uint64(32)).astype(np.uint32).view(np.int32).tolist()
+    # 32 bits, signed: a chance agreement only adds a candidate, which its signature then rejects.
+    return textscan.band_keys(sig, BANDS, ROWS, _MULT, _MIX).tolist()
 
 
 def jaccard(a: np.ndarray, b: np.ndarray) -> float:
@@ -302,17 +270,11 @@ def facts(body: Body, kept: np.ndarray, headline: str) -> Facts:
     letters or more), at most 8."""
     text = body.kept_text(kept)
     flags = textscan.character_flags()
-    hashes, rare = textscan.evidence(
-        text, body.cjk, flags, textscan.lower_case(), _TLD_TABLE, MAX_EVIDENCE, ENGLISH_EVIDENCE_CHARS
-    )
+    hashes, rare = textscan.evidence(text, body.cjk, flags, _TLD_TABLE, MAX_EVIDENCE, ENGLISH_EVIDENCE_CHARS)
     title = _points(headline)
     cves = np.empty((len(title) + len(text)) // 13 + 1, dtype=np.int64)
     found = textscan.cve_hashes(text, flags, cves, textscan.cve_hashes(title, flags, cves, 0))
-    return Facts(_token_set(hashes), rare.tolist(), _token_set(cves[:found]))
-
-
-def _token_set(hashes: np.ndarray) -> np.ndarray:
-    return np.unique((hashes & 0xFFFF).astype(TOKEN_DTYPE))
+    return Facts(textscan.token_set(hashes), rare.tolist(), textscan.token_set(cves[:found]))
 
 
 def token_hashes(tokens: Iterable[str]) -> np.ndarray:

@@ -158,10 +158,7 @@ class StoryMatcher:
         lines = fp.body_lines(body)
         # Lines seen in several other stories are a site's or a genre's template (a footer, a
         # disclaimer, an advisory's headings): they say nothing of which story this is.
-        stories = self.store.line_stories(lines.hashes.tolist())
-        kept = np.array(
-            [stories.get(line, 0) < self.thresholds.template_stories for line in lines.hashes.tolist()], dtype=bool
-        )
+        kept = self.store.line_stories(lines.hashes) < self.thresholds.template_stories
         if not kept.any():
             kept[:] = True
         signature, size = fp.signature(lines, kept)
@@ -194,7 +191,7 @@ class StoryMatcher:
         if match is not None:
             me.story = match.story
         own_keys = [url_key, *body_keys, *cited_keys, *bands, *rare]
-        self.store.add(me, own_keys, lines.hashes.tolist())
+        self.store.add(me, own_keys, lines.hashes)
         self._remember([me])
         if match is None or match.kind == "related":
             related = match.related if match else []

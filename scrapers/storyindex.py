@@ -5,9 +5,11 @@ A SQLite row a key or a line costs microseconds to read and more to write, a hun
 article, which was most of the dedupe stage's time. So the store keeps one row an article (its keys
 and lines as blobs) and holds these two maps in memory, rebuilt from the rows when first needed.
 
-Each map is a dict of recent entries (a hundred bytes or more an entry) and sorted NumPy runs (12
-bytes an entry) looked up with ``searchsorted``, as in an LSM tree: when the dict holds MIN_MERGE
-entries it becomes a run, and runs are merged so that there are at most MAX_RUNS.
+Each map is a hash table of recent entries and sorted NumPy runs (12 bytes an entry) looked up with
+``searchsorted``, as in an LSM tree: when the table holds MIN_MERGE entries it becomes a run, and runs
+are merged so that there are at most MAX_RUNS. The tables are NumPy arrays that compiled code (numba)
+probes and fills: as Python dicts of lists they cost a microsecond an entry, over a hundred an
+article, half the stage's time.
 """
 
 from __future__ import annotations
@@ -15,9 +17,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numba import njit
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Sequence
 
 # Recent entries a merge takes: about 4,000 articles' keys, or 3,000 articles' lines.
 MIN_MERGE = 200_000
@@ -25,6 +28,117 @@ MIN_MERGE = 200_000
 # CPU cache at most of its steps: a base and one newer run, which a merge into the base empties
 # once it holds a quarter of the base (each entry is then copied a few times in all).
 MAX_RUNS = 2
+# Entries one call adds to a recent table at most, so that it never holds more than MIN_MERGE plus
+# these (an article has a hundred keys or lines or so; more are added in parts).
+MAX_ARTICLE_KEYS = 4096
+
+
+def _slots(entries: int) -> int:
+    """A power of two at least twice ``entries``: open addressing stays fast at half load."""
+    return 1 << max(4, (2 * entries - 1).bit_length())
+
+
+@njit(cache=True, inline="always")
+def _probe_start(key: int, mask: int) -> int:
+    # Fibonacci hashing: keys that differ in low bits (line CRCs, ids) spread over the table.
+    return int((np.uint64(key) * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(24)) & mask
+
+
+@njit(cache=True)
+def _post(
+    slot_keys: np.ndarray,
+    heads: np.ndarray,
+    keys: np.ndarray,
+    ids: np.ndarray,
+    after: np.ndarray,
+    count: int,
+    new_keys: np.ndarray,
+    article: int,
+) -> int:
+    """Adds ``article`` under each key (once), each a posting that links to the key's previous
+    one; returns the postings' count."""
+    mask = len(slot_keys) - 1
+    for key in new_keys:
+        slot = _probe_start(key, mask)
+        while heads[slot] >= 0 and slot_keys[slot] != key:
+            slot = (slot + 1) & mask
+        head = heads[slot]
+        if head >= 0 and ids[head] == article:
+            continue
+        slot_keys[slot] = key
+        keys[count] = key
+        ids[count] = article
+        after[count] = head
+        heads[slot] = count
+        count += 1
+    return count
+
+
+@njit(cache=True)
+def _postings(
+    slot_keys: np.ndarray, heads: np.ndarray, ids: np.ndarray, after: np.ndarray, wanted: np.ndarray, newest: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """For each wanted key held, its (latest ``newest``, or all when 0) ids in the order they came,
+    as the positions in ``wanted`` and the ids."""
+    mask = len(slot_keys) - 1
+    firsts = np.full(len(wanted), -1, dtype=np.int64)
+    lengths = np.zeros(len(wanted), dtype=np.int64)
+    for position in range(len(wanted)):
+        slot = _probe_start(wanted[position], mask)
+        while heads[slot] >= 0 and slot_keys[slot] != wanted[position]:
+            slot = (slot + 1) & mask
+        posting = heads[slot]
+        firsts[position] = posting
+        while posting >= 0 and (newest == 0 or lengths[position] < newest):
+            lengths[position] += 1
+            posting = after[posting]
+    which = np.empty(lengths.sum(), dtype=np.int64)
+    found = np.empty(lengths.sum(), dtype=np.uint32)
+    end = 0
+    for position in range(len(wanted)):
+        end += lengths[position]
+        posting = firsts[position]
+        for at in range(end - 1, end - 1 - lengths[position], -1):
+            which[at] = position
+            found[at] = ids[posting]
+            posting = after[posting]
+    return which, found
+
+
+@njit(cache=True)
+def _line_slot(slot_lines: np.ndarray, line: int) -> int:
+    # A slot holds line + 1: 0 is a free slot.
+    mask = len(slot_lines) - 1
+    slot = _probe_start(line, mask)
+    while slot_lines[slot] != 0 and slot_lines[slot] != line + 1:
+        slot = (slot + 1) & mask
+    return slot
+
+
+@njit(cache=True)
+def _count_lines(slot_lines: np.ndarray, stories: np.ndarray, last: np.ndarray, lines: np.ndarray, story: int) -> int:
+    """One more story for each line, unless it is the story the line was last seen in; returns
+    how many lines are new."""
+    new = 0
+    for line in lines:
+        slot = _line_slot(slot_lines, line)
+        if slot_lines[slot] == 0:
+            slot_lines[slot] = line + 1
+            stories[slot] = 1
+            last[slot] = story
+            new += 1
+        elif last[slot] != story:
+            stories[slot] += 1
+            last[slot] = story
+    return new
+
+
+@njit(cache=True)
+def _line_stories(slot_lines: np.ndarray, stories: np.ndarray, lines: np.ndarray, found: np.ndarray) -> None:
+    for position in range(len(lines)):
+        slot = _line_slot(slot_lines, lines[position])
+        if slot_lines[slot] != 0:
+            found[position] = stories[slot]
 
 
 class SortedRuns:
@@ -69,20 +183,35 @@ class SortedRuns:
 
 
 class KeyIndex:
-    """Lookup key (a signed 64-bit hash) -> ids of the articles stored under it, in id order."""
+    """Lookup key (a signed 64-bit hash) -> ids of the articles stored under it, in id order.
+
+    Recent entries are postings (key, id, the key's posting before) in the order they came, and a
+    hash table from each key to its latest posting."""
 
     def __init__(self) -> None:
         self.runs = SortedRuns()
-        self.recent: dict[int, list[int]] = {}
+        self._clear()
+
+    def _clear(self) -> None:
+        slots = _slots(MIN_MERGE + MAX_ARTICLE_KEYS)
+        self.slot_keys = np.zeros(slots, dtype=np.int64)
+        self.heads = np.full(slots, -1, dtype=np.int32)
+        self.keys = np.empty(MIN_MERGE + MAX_ARTICLE_KEYS, dtype=np.int64)
+        self.ids = np.empty(MIN_MERGE + MAX_ARTICLE_KEYS, dtype=np.uint32)
+        self.after = np.empty(MIN_MERGE + MAX_ARTICLE_KEYS, dtype=np.int32)
         self.recent_count = 0
 
     def __len__(self) -> int:
         return len(self.runs) + self.recent_count
 
-    def add(self, article: int, keys: Iterable[int]) -> None:
-        for key in keys:
-            self.recent.setdefault(key, []).append(article)
-            self.recent_count += 1
+    def add(self, article: int, keys: np.ndarray) -> None:
+        for start in range(0, len(keys), MAX_ARTICLE_KEYS):
+            if self.recent_count >= MIN_MERGE:
+                self.merge()
+            self.recent_count = _post(
+                self.slot_keys, self.heads, self.keys, self.ids, self.after, self.recent_count,
+                keys[start : start + MAX_ARTICLE_KEYS], article,
+            )  # fmt: skip
         if self.recent_count >= MIN_MERGE:
             self.merge()
 
@@ -93,19 +222,19 @@ class KeyIndex:
 
     def get(self, keys: Sequence[int], newest: int | None = None) -> dict[int, list[int]]:
         found: dict[int, list[int]] = {}
-        if self.runs.runs and len(keys):
-            query = np.fromiter(keys, dtype=np.int64, count=len(keys))
-            for run, present, low, high in self.runs.find(query):
-                ids = run[1]
-                for position, start, end in zip(present.tolist(), low.tolist(), high.tolist(), strict=True):
-                    if newest is not None:
-                        start = max(start, end - newest)
-                    found.setdefault(keys[position], []).extend(ids[start:end].tolist())
-        recent = self.recent
-        for key in keys:
-            more = recent.get(key)
-            if more is not None:
-                found[key] = found.get(key, []) + more
+        if not len(keys):
+            return found
+        query = np.fromiter(keys, dtype=np.int64, count=len(keys))
+        for run, present, low, high in self.runs.find(query) if self.runs.runs else ():
+            ids = run[1]
+            for position, start, end in zip(present.tolist(), low.tolist(), high.tolist(), strict=True):
+                if newest is not None:
+                    start = max(start, end - newest)
+                found.setdefault(keys[position], []).extend(ids[start:end].tolist())
+        if self.recent_count:
+            which, recent = _postings(self.slot_keys, self.heads, self.ids, self.after, query, newest or 0)
+            for position, article in zip(which.tolist(), recent.tolist(), strict=True):
+                found.setdefault(keys[position], []).append(article)
         if newest is not None:
             return {key: ids[-newest:] for key, ids in found.items()}
         return found
@@ -113,62 +242,55 @@ class KeyIndex:
     def merge(self) -> None:
         if not self.recent_count:
             return
-        keys = np.fromiter(
-            (key for key, ids in self.recent.items() for _ in ids), dtype=np.int64, count=self.recent_count
-        )
-        ids = np.fromiter((i for more in self.recent.values() for i in more), dtype=np.uint32, count=self.recent_count)
-        self.recent = {}
-        self.recent_count = 0
-        self.runs.push(keys, ids)
+        # Postings are in the order they came, so a stable sort by key keeps each key's ids in order.
+        self.runs.push(self.keys[: self.recent_count].copy(), self.ids[: self.recent_count].copy())
+        self._clear()
 
 
 class LineCounts:
-    """Body line (its CRC-32) -> in how many stories it was seen. Copies of one story in a row count
+    """Body line (its hash) -> in how many stories it was seen. Copies of one story in a row count
     once: each line remembers the last story it was seen in. A line is in one run or in the recent
-    entries, never in two places."""
+    table, never in two places."""
 
     def __init__(self) -> None:
         self.runs = SortedRuns()  # line, stories, last story
-        self.recent: dict[int, list[int]] = {}  # line -> [stories, last story]
+        self._clear()
+
+    def _clear(self) -> None:
+        slots = _slots(MIN_MERGE + MAX_ARTICLE_KEYS)
+        self.slot_lines = np.zeros(slots, dtype=np.int64)
+        self.stories = np.zeros(slots, dtype=np.uint32)
+        self.last = np.zeros(slots, dtype=np.uint32)
+        self.recent_count = 0
 
     def __len__(self) -> int:
-        return len(self.runs) + len(self.recent)
+        return len(self.runs) + self.recent_count
 
-    def get(self, lines: Sequence[int]) -> dict[int, int]:
-        found: dict[int, int] = {}
-        if self.runs.runs and len(lines):
-            query = np.fromiter(lines, dtype=np.uint32, count=len(lines))
-            for run, present, low, _ in self.runs.find(query, ranges=False):
-                found.update(zip([lines[i] for i in present.tolist()], run[1][low].tolist(), strict=True))
-        recent = self.recent
-        for line in lines:
-            counted = recent.get(line)
-            if counted is not None:
-                found[line] = counted[0]
+    def get(self, lines: np.ndarray) -> np.ndarray:
+        """In how many stories each line was seen (0: never)."""
+        found = np.zeros(len(lines), dtype=np.uint32)
+        for run, present, low, _ in self.runs.find(lines, ranges=False) if self.runs.runs and len(lines) else ():
+            found[present] = run[1][low]
+        if self.recent_count:
+            _line_stories(self.slot_lines, self.stories, lines, found)
         return found
 
-    def count(self, lines: Iterable[int], story: int) -> None:
+    def count(self, lines: np.ndarray, story: int) -> None:
         """One more story for each line, unless it is the story the line was last seen in."""
-        unique = list(set(lines))
-        if self.runs.runs and unique:
-            held: set[int] = set()
-            for run, present, low, _ in self.runs.find(
-                np.fromiter(unique, dtype=np.uint32, count=len(unique)), ranges=False
-            ):
+        if self.runs.runs and len(lines):
+            held = np.zeros(len(lines), dtype=bool)
+            for run, present, low, _ in self.runs.find(lines, ranges=False):
                 stories, last = run[1], run[2]
                 stories[low[last[low] != story]] += 1
                 last[low] = story
-                held.update(present.tolist())
-            unique = [line for position, line in enumerate(unique) if position not in held]
-        recent = self.recent
-        for line in unique:
-            counted = recent.get(line)
-            if counted is None:
-                recent[line] = [1, story]
-            elif counted[1] != story:
-                counted[0] += 1
-                counted[1] = story
-        if len(recent) >= MIN_MERGE:
+                held[present] = True
+            lines = lines[~held]
+        for start in range(0, len(lines), MAX_ARTICLE_KEYS):
+            if self.recent_count >= MIN_MERGE:
+                self.merge()
+            chunk = lines[start : start + MAX_ARTICLE_KEYS]
+            self.recent_count += _count_lines(self.slot_lines, self.stories, self.last, chunk, story)
+        if self.recent_count >= MIN_MERGE:
             self.merge()
 
     def count_arrays(self, lines: np.ndarray, stories: np.ndarray) -> None:
@@ -186,9 +308,9 @@ class LineCounts:
         self.runs.push(lines[starts], np.add.reduceat(changes.astype(np.uint32), starts), stories[ends])
 
     def merge(self) -> None:
-        if not self.recent:
+        if not self.recent_count:
             return
-        lines = np.fromiter(self.recent, dtype=np.uint32, count=len(self.recent))
-        counted = np.array(list(self.recent.values()), dtype=np.uint32).reshape(-1, 2)
-        self.recent = {}
-        self.runs.push(lines, counted[:, 0].copy(), counted[:, 1].copy())
+        held = np.flatnonzero(self.slot_lines)
+        lines = (self.slot_lines[held] - 1).astype(np.uint32)
+        self.runs.push(lines, self.stories[held], self.last[held])
+        self._clear()

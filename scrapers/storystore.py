@@ -82,10 +82,10 @@ class StoryStore(Protocol):
 
     def add(self, article: StoredArticle, keys: Iterable[int], lines: Iterable[int] = ()) -> int:
         """Store an article under its lookup keys, numbering it (a story of 0 is its own), and
-        count its body lines (CRC-32s) in its story."""
+        count its body lines (their uint32 hashes) in its story."""
 
-    def line_stories(self, lines: Iterable[int]) -> dict[int, int]:
-        """In how many stories each of these body lines was seen, for those seen at all."""
+    def line_stories(self, lines: np.ndarray) -> np.ndarray:
+        """In how many stories each of these body lines (uint32 hashes) was seen, 0 for never."""
 
     def forget(self, urls: Iterable[str], since: float) -> int:
         """Drop the articles of these URLs stored since ``since``: what a killed crawl left."""
@@ -196,8 +196,8 @@ class SQLiteStoryStore:
             self._load()
             return
         for article, story, keys, lines in newer:
-            self.index.add(article, np.frombuffer(keys, dtype=np.int64).tolist())
-            self.line_counts.count(np.frombuffer(lines, dtype=np.uint32).tolist(), story)
+            self.index.add(article, np.frombuffer(keys, dtype=np.int64))
+            self.line_counts.count(np.frombuffer(lines, dtype=np.uint32), story)
         self.known += len(newer)
         if newer:
             self.next_id = newer[-1][0] + 1
@@ -243,12 +243,11 @@ class SQLiteStoryStore:
             self.next_id += 1
             if article.story == 0:
                 article.story = article.id
-            keys = list(set(article_keys))
-            lines = list(set(article_lines))
+            keys = np.unique(np.fromiter(article_keys, dtype=np.int64))
+            lines = np.unique(np.asarray(article_lines, dtype=np.uint32))
             rows.append(
                 (article.id, article.url, article.story, article.site, article.language, int(article.cjk),
-                 article.published, article.seen, article.size, *article.blobs(),
-                 np.array(keys, dtype=np.int64).tobytes(), np.array(lines, dtype=np.uint32).tobytes())
+                 article.published, article.seen, article.size, *article.blobs(), keys.tobytes(), lines.tobytes())
             )  # fmt: skip
             self.index.add(article.id, keys)
             self.line_counts.count(lines, article.story)
@@ -256,9 +255,9 @@ class SQLiteStoryStore:
         if len(rows) >= self.BATCH:
             self.flush()
 
-    def line_stories(self, lines: Iterable[int]) -> dict[int, int]:
+    def line_stories(self, lines: np.ndarray) -> np.ndarray:
         self._catch_up()
-        return self.line_counts.get(list(lines))
+        return self.line_counts.get(np.asarray(lines, dtype=np.uint32))
 
     def forget(self, urls: Iterable[str], since: float) -> int:
         # Only an article's own canonical URL is stored under a "url" key (see stories.py).

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
+import numpy as np
 import redis
 from redis.typing import EncodableT, FieldT
 
@@ -91,13 +92,13 @@ class RedisStoryStore:
         self._count_lines(lines, article.story)
         return article.id
 
-    def line_stories(self, lines: Iterable[int]) -> dict[int, int]:
+    def line_stories(self, lines: np.ndarray) -> np.ndarray:
         self.flush()
-        lines = list(lines)
-        if not lines:
-            return {}
-        values = cast("list[bytes | None]", self.redis.hmget(f"{self.prefix}:lines", [str(line) for line in lines]))
-        return {line: int(value.split(b":")[0]) for line, value in zip(lines, values, strict=True) if value}
+        if not len(lines):
+            return np.zeros(0, dtype=np.uint32)
+        names = [str(line) for line in lines.tolist()]
+        values = cast("list[bytes | None]", self.redis.hmget(f"{self.prefix}:lines", names))
+        return np.array([int(value.split(b":")[0]) if value else 0 for value in values], dtype=np.uint32)
 
     def _count_lines(self, lines: Iterable[int], story: int) -> None:
         lines = list(set(lines))

@@ -74,9 +74,13 @@ def _flag(flags: np.ndarray, point: int, flag: int) -> bool:
     return bool(point < len(flags) and (flags[point] & flag) != 0)
 
 
+# CJK ideographs: extension A and unified, compatibility.
+CJK_RANGES = ((0x3400, 0x9FFF), (0xF900, 0xFAFF))
+
+
 @njit(cache=True, inline="always")
 def _is_cjk(point: int) -> bool:
-    return bool((0x3400 <= point <= 0x9FFF) or (0xF900 <= point <= 0xFAFF))
+    return bool((CJK_RANGES[0][0] <= point <= CJK_RANGES[0][1]) or (CJK_RANGES[1][0] <= point <= CJK_RANGES[1][1]))
 
 
 @njit(cache=True, inline="always")
@@ -110,16 +114,28 @@ def _mix(value: np.uint64) -> np.uint64:
 
 @njit(cache=True)
 def scan_lines(
-    points: np.ndarray, normal: np.ndarray, flags: np.ndarray, length: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, bool, np.int64]:
+    points: np.ndarray, normal: np.ndarray, flags: np.ndarray, lower: np.ndarray, length: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, bool, np.int64]:
     """The lines of a body that hold a letter or digit, from its code points and those of its
-    normal form (``normal``, line for line the same lines).
+    normal form (``normal``: the same, or its NFKC form, line for line the same lines), which is
+    lower-cased here.
 
-    Returns each line's span in ``points`` and in ``normal`` (rows of start, end), its key's end in
-    the keys' code points (the line's letters and digits in normal form), the keys' code points, each
-    key's hash, whether each key holds a CJK ideograph, whether the body is CJK text (a fifth of the
-    first 1,000 key characters are ideographs), and a 64-bit hash of all keys and the body's full
-    ``length``."""
+    Returns the lower-cased normal form, each line's span in ``points`` and in it (rows of start,
+    end), its key's end in the keys' code points (the line's letters and digits in normal form), the
+    keys' code points, each key's hash, whether each key holds a CJK ideograph, whether the body is
+    CJK text (a fifth of the first 1,000 key characters are ideographs), and a 64-bit hash of all keys
+    and the body's full ``length``."""
+    lowered = np.empty(len(normal), dtype=np.uint32)
+    for position in range(len(normal)):
+        point = normal[position]
+        # Most characters are ASCII or ideographs: neither needs the table (a cache miss).
+        if point < 0x80:
+            lowered[position] = point | 0x20 if 0x41 <= point <= 0x5A else point
+        elif _is_cjk(point) or point >= len(lower):
+            lowered[position] = point
+        else:
+            lowered[position] = lower[point]
+    normal = lowered
     capacity = len(points) + 1
     spans = np.empty((capacity, 2), dtype=np.int64)
     normal_spans = np.empty((capacity, 2), dtype=np.int64)
@@ -142,7 +158,7 @@ def scan_lines(
             cjk = False
             for position in range(normal_at, normal_end):
                 point = normal[position]
-                if _flag(flags, point, ALNUM):
+                if _is_cjk(point) or _flag(flags, point, ALNUM):
                     keys[size] = point
                     if _is_cjk(point):
                         cjk = True
@@ -164,6 +180,7 @@ def scan_lines(
         normal_at = normal_after
     is_cjk = cjk_points >= 0.2 * max(min(size, 1000), 1)
     return (
+        normal,
         spans[:count],
         normal_spans[:count],
         key_ends[:count],
@@ -242,6 +259,77 @@ def word_shingles(normal: np.ndarray, spans: np.ndarray, kept: np.ndarray, flags
     return shingles
 
 
+@njit(cache=True)
+def char_shingles(points: np.ndarray, size: int, multiplier: np.uint64, mix: np.uint64) -> np.ndarray:
+    """Hashes of the ``size``-character shingles of ``points`` (a text shorter than a shingle: of
+    each character), as fingerprint.char_shingle_hashes computes them."""
+    if len(points) < size:
+        hashes = np.empty(len(points), dtype=np.uint64)
+        for position in range(len(points)):
+            hashes[position] = np.uint64(points[position]) * mix
+        return hashes
+    hashes = np.empty(len(points) - size + 1, dtype=np.uint64)
+    for first in range(len(hashes)):
+        value = np.uint64(points[first]) * mix
+        for offset in range(1, size):
+            value = (value ^ np.uint64(points[first + offset])) * multiplier
+        hashes[first] = value
+    return hashes
+
+
+@njit(cache=True)
+def cjk_bigrams(points: np.ndarray, multiplier: np.uint64, mix: np.uint64) -> np.ndarray:
+    """Hashes of the bigrams of two CJK ideographs (as ``char_shingles`` of size 2)."""
+    hashes = np.empty(max(len(points) - 1, 0), dtype=np.uint64)
+    count = 0
+    for first in range(len(points) - 1):
+        if _is_cjk(points[first]) and _is_cjk(points[first + 1]):
+            hashes[count] = ((np.uint64(points[first]) * mix) ^ np.uint64(points[first + 1])) * multiplier
+            count += 1
+    return hashes[:count]
+
+
+@njit(cache=True)
+def distinct(hashes: np.ndarray) -> int:
+    """How many different values ``hashes`` holds."""
+    slots = 16
+    while slots < 2 * len(hashes):
+        slots *= 2
+    mask = slots - 1
+    table = np.empty(slots, dtype=np.uint64)
+    used = np.zeros(slots, dtype=np.bool_)
+    count = 0
+    for value in hashes:
+        slot = np.int64(_mix(value) & np.uint64(mask))
+        while used[slot] and table[slot] != value:
+            slot = (slot + 1) & mask
+        if not used[slot]:
+            used[slot] = True
+            table[slot] = value
+            count += 1
+    return count
+
+
+@njit(cache=True)
+def token_set(hashes: np.ndarray) -> np.ndarray:
+    """The sorted set of the hashes' low 16 bits."""
+    return np.unique((hashes & 0xFFFF).astype(np.uint16))
+
+
+@njit(cache=True)
+def band_keys(signature: np.ndarray, bands: int, rows: int, multiplier: np.uint64, mix: np.uint64) -> np.ndarray:
+    """A 32-bit key for each band of ``rows`` signature values."""
+    keys = np.empty(bands, dtype=np.int32)
+    for band in range(bands):
+        value = np.uint64(band + 1) * mix
+        for row in range(rows):
+            value = (value ^ np.uint64(signature[band * rows + row])) * multiplier
+        # The top 32 bits, as a signed number.
+        top = np.int64(value >> np.uint64(32))
+        keys[band] = top - (1 << 32) if top >= (1 << 31) else top
+    return keys
+
+
 @njit(cache=True, inline="always")
 def _crc(crc: int, byte: int) -> int:
     return _CRC_TABLE[(crc ^ byte) & 0xFF] ^ (crc >> 8)
@@ -287,10 +375,15 @@ def _url_host(points: np.ndarray, at: int) -> int:
 @njit(cache=True)
 def hosts_only(points: np.ndarray, flags: np.ndarray) -> np.ndarray:
     """The text with each URL (``https?://host...`` up to a space) replaced by its host."""
+    n = len(points)
+    first = 0
+    while first + 2 < n and not (points[first] == 0x3A and points[first + 1] == 0x2F and points[first + 2] == 0x2F):
+        first += 1
+    if first + 2 >= n:
+        return points
     out = np.empty(len(points), dtype=np.uint32)
     size = 0
     at = 0
-    n = len(points)
     while at < n:
         host = _url_host(points, at)
         if host > 0:
@@ -315,6 +408,19 @@ def hosts_only(points: np.ndarray, flags: np.ndarray) -> np.ndarray:
 
 
 @njit(cache=True, inline="always")
+def _low(point: int) -> int:
+    """A code point lower-cased as far as facts go: to an ASCII letter (A-Z, the Kelvin sign, the
+    dotted capital I: every character whose str.lower starts with one), else as it is."""
+    if 0x41 <= point <= 0x5A:
+        return point | 0x20
+    if point == 0x212A:
+        return 0x6B
+    if point == 0x130:
+        return 0x69
+    return point
+
+
+@njit(cache=True, inline="always")
 def _lower_ascii_alnum(point: int) -> bool:
     return bool((0x61 <= point <= 0x7A) or (0x30 <= point <= 0x39))
 
@@ -333,6 +439,8 @@ def _cve_end(text: np.ndarray, at: int, flags: np.ndarray, any_case: bool) -> in
     c, v, e = text[at], text[at + 1], text[at + 2]
     if any_case:
         c, v, e = c | 0x20, v | 0x20, e | 0x20
+    else:
+        c, v, e = _low(c), _low(v), _low(e)
     if c != 0x63 or v != 0x76 or e != 0x65:
         return -1
     for position in range(at + 4, at + 8):
@@ -364,10 +472,10 @@ def cve_hashes(text: np.ndarray, flags: np.ndarray, hashes: np.ndarray, count: i
 
 @njit(cache=True)
 def _fact_end(text: np.ndarray, at: int, flags: np.ndarray) -> tuple[int, int]:
-    """A fact token at ``at`` of lower-cased text and its kind (1 CVE id, 2 number, 3 word), as
+    """A fact token at ``at`` of the text, lower-cased, and its kind (1 CVE id, 2 number, 3 word), as
     fingerprint._FACT finds them; (-1, 0) when none starts there."""
     n = len(text)
-    point = text[at]
+    point = _low(text[at])
     if point == 0x63:
         end = _cve_end(text, at, flags, False)
         if end > 0:
@@ -384,9 +492,9 @@ def _fact_end(text: np.ndarray, at: int, flags: np.ndarray) -> tuple[int, int]:
     if 0x61 <= point <= 0x7A:
         end = at + 1
         while True:
-            while end < n and _lower_ascii_alnum(text[end]):
+            while end < n and _lower_ascii_alnum(_low(text[end])):
                 end += 1
-            if end + 1 < n and (text[end] == 0x2E or text[end] == 0x2D) and _lower_ascii_alnum(text[end + 1]):
+            if end + 1 < n and (text[end] == 0x2E or text[end] == 0x2D) and _lower_ascii_alnum(_low(text[end + 1])):
                 end += 1
             else:
                 return end, 3
@@ -429,7 +537,7 @@ def _add_token(
         if end - start < 3:
             return count, begin
         for position in range(start, end):
-            buffer[size] = source[position]
+            buffer[size] = _low(source[position])
             size += 1
     value = _FNV_OFFSET
     for position in range(begin, size):
@@ -460,7 +568,6 @@ def evidence(
     text: np.ndarray,
     cjk: bool,
     flags: np.ndarray,
-    lower: np.ndarray,
     tlds: np.ndarray,
     most: int,
     english_chars: int,
@@ -470,10 +577,6 @@ def evidence(
     text = hosts_only(text, flags)
     if not cjk:
         text = text[:english_chars]
-    lowered = np.empty(len(text), dtype=np.uint32)
-    for position in range(len(text)):
-        point = text[position]
-        lowered[position] = lower[point] if point < len(lower) else point
     # Each of the three scans finds tokens of 2 source characters or more (3 for names), apart:
     # at most len(text) tokens of 3 * len(text) characters in all (CJK text: one scan, ``most``).
     tokens = min(len(text), most) if cjk else len(text)
@@ -487,16 +590,19 @@ def evidence(
     count = 0
     size = 0
     at = 0
-    while at < len(lowered) and (not cjk or count < most):
-        end, kind = _fact_end(lowered, at, flags)
+    while at < len(text) and (not cjk or count < most):
+        if _is_cjk(text[at]):
+            at += 1
+            continue
+        end, kind = _fact_end(text, at, flags)
         if end < 0:
             at += 1
             continue
-        if cjk or kind != 3 or _is_fact_word(lowered, at, end, tlds):
-            count, size = _add_token(buffer, starts, ends, table, count, size, lowered, at, end, kind == 2)
+        if cjk or kind != 3 or _is_fact_word(text, at, end, tlds):
+            count, size = _add_token(buffer, starts, ends, table, count, size, text, at, end, kind == 2)
         at = end
     if not cjk:
-        count, size = _english_names(text, lowered, buffer, starts, ends, table, count, size)
+        count, size = _english_names(text, buffer, starts, ends, table, count, size)
         # The most specific first (ids with digits, long names), in the order found among equals.
         order_key = np.empty(count, dtype=np.int64)
         for token in range(count):
@@ -538,10 +644,11 @@ def _all_letters(buffer: np.ndarray, start: int, end: int) -> bool:
 
 @njit(cache=True)
 def _starts_cve(text: np.ndarray, start: int, end: int) -> bool:
-    """Starts with ``cve-``."""
+    """Starts with ``cve-`` (in any case)."""
     if end - start < 4:
         return False
-    return bool(text[start] == 0x63 and text[start + 1] == 0x76 and text[start + 2] == 0x65 and text[start + 3] == 0x2D)
+    c, v, e = _low(text[start]), _low(text[start + 1]), _low(text[start + 2])
+    return bool(c == 0x63 and v == 0x76 and e == 0x65 and text[start + 3] == 0x2D)
 
 
 @njit(cache=True)
@@ -559,7 +666,7 @@ def _is_fact_word(text: np.ndarray, start: int, end: int, tlds: np.ndarray) -> b
             continue
         same = True
         for offset in range(length):
-            if tlds[row, offset] != text[last + offset]:
+            if tlds[row, offset] != _low(text[last + offset]):
                 same = False
                 break
         if same:
@@ -570,7 +677,6 @@ def _is_fact_word(text: np.ndarray, start: int, end: int, tlds: np.ndarray) -> b
 @njit(cache=True)
 def _english_names(
     text: np.ndarray,
-    lowered: np.ndarray,
     buffer: np.ndarray,
     starts: np.ndarray,
     ends: np.ndarray,
@@ -595,7 +701,7 @@ def _english_names(
                         end += 1
                     else:
                         break
-                count, size = _add_token(buffer, starts, ends, table, count, size, lowered, at + 2, end, False)
+                count, size = _add_token(buffer, starts, ends, table, count, size, text, at + 2, end, False)
                 at = end
                 continue
         at += 1
@@ -617,6 +723,6 @@ def _english_names(
                 if 0x30 <= point <= 0x39 or 0x41 <= point <= 0x5A:
                     named = True
             if named:
-                count, size = _add_token(buffer, starts, ends, table, count, size, lowered, start, end, False)
+                count, size = _add_token(buffer, starts, ends, table, count, size, text, start, end, False)
         at = end
     return count, size

@@ -48,15 +48,19 @@ def answers(store: SQLiteStoryStore) -> dict[str, object]:
     return {
         "keys": store.lookup([100, 101, 104, 1059, 99]),
         "newest": store.lookup([100], newest=3),
-        "lines": store.line_stories([TEMPLATE_LINE, 1001, 2059, 99]),
+        "lines": stories_of(store, TEMPLATE_LINE, 1001, 2059, 99),
     }
+
+
+def stories_of(store: SQLiteStoryStore, *lines: int) -> list[int]:
+    return store.line_stories(np.array(lines, dtype=np.uint32)).tolist()
 
 
 def test_keys_and_line_counts_survive_merges_and_reopening(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     unmerged = fill(SQLiteStoryStore(tmp_path / "a.sqlite3", scheme_meta(), retention_days=180))
     assert unmerged["keys"] == {100: [1, 2, 3, 4, *range(6, 60)], 101: [1], 104: [4], 1059: [59]}
     assert unmerged["newest"] == {100: [57, 58, 59]}
-    assert unmerged["lines"] == {TEMPLATE_LINE: 4, 1001: 1, 2059: 1}
+    assert unmerged["lines"] == [4, 1, 1, 0]
 
     # The same articles with a merge into the sorted base every few entries.
     monkeypatch.setattr(storyindex, "MIN_MERGE", 4)
@@ -70,9 +74,9 @@ def test_keys_and_line_counts_survive_merges_and_reopening(tmp_path: Path, monke
     assert answers(store) == unmerged
     # Counting goes on from the rebuilt counts: story 5 again is no new story, story 1 is.
     store.add(article(60, story=5), [], [TEMPLATE_LINE])
-    assert store.line_stories([TEMPLATE_LINE]) == {TEMPLATE_LINE: 4}
+    assert stories_of(store, TEMPLATE_LINE) == [4]
     store.add(article(61, story=1), [], [TEMPLATE_LINE])
-    assert store.line_stories([TEMPLATE_LINE]) == {TEMPLATE_LINE: 5}
+    assert stories_of(store, TEMPLATE_LINE) == [5]
     store.close()
 
 
@@ -85,13 +89,13 @@ def test_a_second_process_sees_new_and_forgotten_articles(tmp_path: Path) -> Non
     assert reader.lookup([100]) == {}
     writer.flush()
     assert reader.lookup([100]) == {100: [first]}
-    assert reader.line_stories([TEMPLATE_LINE]) == {TEMPLATE_LINE: 1}
+    assert stories_of(reader, TEMPLATE_LINE) == [1]
     # The reader's own article takes the next id, not the writer's.
     own = reader.add(article(2), [100], [TEMPLATE_LINE])
     reader.flush()
     assert own == first + 1
     assert writer.lookup([100]) == {100: [first, own]}
-    assert writer.line_stories([TEMPLATE_LINE]) == {TEMPLATE_LINE: 2}
+    assert stories_of(writer, TEMPLATE_LINE) == [2]
 
     # A third process rolls back a killed run's article: both drop it.
     cleaner = SQLiteStoryStore(path, scheme_meta(), retention_days=180)
@@ -101,7 +105,7 @@ def test_a_second_process_sees_new_and_forgotten_articles(tmp_path: Path) -> Non
     cleaner.close()
     assert reader.lookup([100]) == {100: [own]}
     assert writer.lookup([100]) == {100: [own]}
-    assert writer.line_stories([TEMPLATE_LINE]) == {TEMPLATE_LINE: 1}
+    assert stories_of(writer, TEMPLATE_LINE) == [1]
     writer.close()
     reader.close()
 
@@ -113,7 +117,7 @@ def test_rollback_forgets_what_was_not_flushed(tmp_path: Path) -> None:
     store.add(article(2), [100, 200], [TEMPLATE_LINE, 1002])
     store.rollback()
     assert store.lookup([100, 200]) == {100: [kept]}
-    assert store.line_stories([TEMPLATE_LINE, 1002]) == {TEMPLATE_LINE: 1}
+    assert stories_of(store, TEMPLATE_LINE, 1002) == [1, 0]
     assert store.add(article(3), [300]) == kept + 1
     store.close()
 
@@ -140,5 +144,5 @@ def test_two_writers_take_turns_and_never_share_an_id(tmp_path: Path) -> None:
     other.join(timeout=30)
     assert numbered == [mine + 1]
     assert first.lookup([100]) == {100: [mine, mine + 1]}
-    assert first.line_stories([TEMPLATE_LINE]) == {TEMPLATE_LINE: 2}
+    assert stories_of(first, TEMPLATE_LINE) == [2]
     first.close()
