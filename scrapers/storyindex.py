@@ -17,7 +17,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-from numba import njit
+
+from scrapers.compiled import compiled
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -38,13 +39,13 @@ def _slots(entries: int) -> int:
     return 1 << max(4, (2 * entries - 1).bit_length())
 
 
-@njit(cache=True, inline="always")
+@compiled
 def _probe_start(key: int, mask: int) -> int:
     # Fibonacci hashing: keys that differ in low bits (line CRCs, ids) spread over the table.
     return int((np.uint64(key) * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(24)) & mask
 
 
-@njit(cache=True)
+@compiled
 def _post(
     slot_keys: np.ndarray,
     heads: np.ndarray,
@@ -74,7 +75,7 @@ def _post(
     return count
 
 
-@njit(cache=True)
+@compiled
 def _postings(
     slot_keys: np.ndarray, heads: np.ndarray, ids: np.ndarray, after: np.ndarray, wanted: np.ndarray, newest: int
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -105,7 +106,7 @@ def _postings(
     return which, found
 
 
-@njit(cache=True)
+@compiled
 def _line_slot(slot_lines: np.ndarray, line: int) -> int:
     # A slot holds line + 1: 0 is a free slot.
     mask = len(slot_lines) - 1
@@ -115,7 +116,7 @@ def _line_slot(slot_lines: np.ndarray, line: int) -> int:
     return slot
 
 
-@njit(cache=True)
+@compiled
 def _count_lines(slot_lines: np.ndarray, stories: np.ndarray, last: np.ndarray, lines: np.ndarray, story: int) -> int:
     """One more story for each line, unless it is the story the line was last seen in; returns
     how many lines are new."""
@@ -133,7 +134,7 @@ def _count_lines(slot_lines: np.ndarray, stories: np.ndarray, last: np.ndarray, 
     return new
 
 
-@njit(cache=True)
+@compiled
 def _line_stories(slot_lines: np.ndarray, stories: np.ndarray, lines: np.ndarray, found: np.ndarray) -> None:
     for position in range(len(lines)):
         slot = _line_slot(slot_lines, lines[position])

@@ -17,7 +17,8 @@ import functools
 import zlib
 
 import numpy as np
-from numba import njit
+
+from scrapers.compiled import compiled
 
 ALNUM = 1
 DECIMAL = 2
@@ -69,7 +70,7 @@ def tld_table(tlds: frozenset[str]) -> np.ndarray:
     return table
 
 
-@njit(cache=True, inline="always")
+@compiled
 def _flag(flags: np.ndarray, point: int, flag: int) -> bool:
     return bool(point < len(flags) and (flags[point] & flag) != 0)
 
@@ -78,18 +79,18 @@ def _flag(flags: np.ndarray, point: int, flag: int) -> bool:
 CJK_RANGES = ((0x3400, 0x9FFF), (0xF900, 0xFAFF))
 
 
-@njit(cache=True, inline="always")
+@compiled
 def _is_cjk(point: int) -> bool:
     return bool((CJK_RANGES[0][0] <= point <= CJK_RANGES[0][1]) or (CJK_RANGES[1][0] <= point <= CJK_RANGES[1][1]))
 
 
-@njit(cache=True, inline="always")
+@compiled
 def _is_break(point: int) -> bool:
     # str.splitlines' line boundaries.
     return (0x0A <= point <= 0x0D) or (0x1C <= point <= 0x1E) or point == 0x85 or point == 0x2028 or point == 0x2029
 
 
-@njit(cache=True, inline="always")
+@compiled
 def _line_end(points: np.ndarray, start: int) -> tuple[int, int]:
     """Where the line from ``start`` ends, and where the next one starts."""
     end = start
@@ -101,7 +102,7 @@ def _line_end(points: np.ndarray, start: int) -> tuple[int, int]:
     return end, after
 
 
-@njit(cache=True, inline="always")
+@compiled
 def _mix(value: np.uint64) -> np.uint64:
     # MurmurHash3's finaliser: every input bit moves every output bit.
     value ^= value >> np.uint64(33)
@@ -112,7 +113,7 @@ def _mix(value: np.uint64) -> np.uint64:
     return value
 
 
-@njit(cache=True)
+@compiled
 def scan_lines(
     points: np.ndarray, normal: np.ndarray, flags: np.ndarray, lower: np.ndarray, length: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, bool, np.int64]:
@@ -192,7 +193,7 @@ def scan_lines(
     )
 
 
-@njit(cache=True)
+@compiled
 def gather_keys(keys: np.ndarray, key_ends: np.ndarray, kept: np.ndarray) -> np.ndarray:
     """The code points of the kept lines' keys, run together."""
     out = np.empty(len(keys), dtype=np.uint32)
@@ -207,7 +208,7 @@ def gather_keys(keys: np.ndarray, key_ends: np.ndarray, kept: np.ndarray) -> np.
     return out[:size]
 
 
-@njit(cache=True)
+@compiled
 def join_lines(points: np.ndarray, spans: np.ndarray, kept: np.ndarray) -> np.ndarray:
     """The kept lines, joined by line breaks."""
     total = 0
@@ -227,7 +228,7 @@ def join_lines(points: np.ndarray, spans: np.ndarray, kept: np.ndarray) -> np.nd
     return joined
 
 
-@njit(cache=True)
+@compiled
 def word_shingles(normal: np.ndarray, spans: np.ndarray, kept: np.ndarray, flags: np.ndarray, size: int) -> np.ndarray:
     """Hashes of the ``size``-word shingles of the kept lines (words: runs of letters and digits);
     a text of fewer words is one shingle, one without words none."""
@@ -259,7 +260,7 @@ def word_shingles(normal: np.ndarray, spans: np.ndarray, kept: np.ndarray, flags
     return shingles
 
 
-@njit(cache=True)
+@compiled
 def char_shingles(points: np.ndarray, size: int, multiplier: np.uint64, mix: np.uint64) -> np.ndarray:
     """Hashes of the ``size``-character shingles of ``points`` (a text shorter than a shingle: of
     each character), as fingerprint.char_shingle_hashes computes them."""
@@ -277,7 +278,7 @@ def char_shingles(points: np.ndarray, size: int, multiplier: np.uint64, mix: np.
     return hashes
 
 
-@njit(cache=True)
+@compiled
 def cjk_bigrams(points: np.ndarray, multiplier: np.uint64, mix: np.uint64) -> np.ndarray:
     """Hashes of the bigrams of two CJK ideographs (as ``char_shingles`` of size 2)."""
     hashes = np.empty(max(len(points) - 1, 0), dtype=np.uint64)
@@ -289,7 +290,7 @@ def cjk_bigrams(points: np.ndarray, multiplier: np.uint64, mix: np.uint64) -> np
     return hashes[:count]
 
 
-@njit(cache=True)
+@compiled
 def distinct(hashes: np.ndarray) -> int:
     """How many different values ``hashes`` holds."""
     slots = 16
@@ -310,13 +311,25 @@ def distinct(hashes: np.ndarray) -> int:
     return count
 
 
-@njit(cache=True)
+@compiled
 def token_set(hashes: np.ndarray) -> np.ndarray:
-    """The sorted set of the hashes' low 16 bits."""
-    return np.unique((hashes & 0xFFFF).astype(np.uint16))
+    """The sorted set of the hashes' low 16 bits (of a few dozen hashes: an insertion sort)."""
+    found = np.empty(len(hashes), dtype=np.uint16)
+    count = 0
+    for value in hashes:
+        low = np.uint16(value & 0xFFFF)
+        at = count
+        while at > 0 and found[at - 1] > low:
+            at -= 1
+        if at > 0 and found[at - 1] == low:
+            continue
+        found[at + 1 : count + 1] = found[at:count].copy()
+        found[at] = low
+        count += 1
+    return found[:count]
 
 
-@njit(cache=True)
+@compiled
 def band_keys(signature: np.ndarray, bands: int, rows: int, multiplier: np.uint64, mix: np.uint64) -> np.ndarray:
     """A 32-bit key for each band of ``rows`` signature values."""
     keys = np.empty(bands, dtype=np.int32)
@@ -330,12 +343,12 @@ def band_keys(signature: np.ndarray, bands: int, rows: int, multiplier: np.uint6
     return keys
 
 
-@njit(cache=True, inline="always")
+@compiled
 def _crc(crc: int, byte: int) -> int:
     return _CRC_TABLE[(crc ^ byte) & 0xFF] ^ (crc >> 8)
 
 
-@njit(cache=True)
+@compiled
 def crc32(points: np.ndarray, start: int, end: int, value: int) -> int:
     """zlib.crc32 of the UTF-8 of points[start:end], going on from ``value``."""
     crc = value ^ 0xFFFFFFFF
@@ -358,7 +371,7 @@ def crc32(points: np.ndarray, start: int, end: int, value: int) -> int:
     return crc ^ 0xFFFFFFFF
 
 
-@njit(cache=True, inline="always")
+@compiled
 def _url_host(points: np.ndarray, at: int) -> int:
     """Where the host of a URL starting at ``at`` (``http://`` or ``https://``) starts, or -1."""
     n = len(points)
@@ -372,7 +385,7 @@ def _url_host(points: np.ndarray, at: int) -> int:
     return colon + 3
 
 
-@njit(cache=True)
+@compiled
 def hosts_only(points: np.ndarray, flags: np.ndarray) -> np.ndarray:
     """The text with each URL (``https?://host...`` up to a space) replaced by its host."""
     n = len(points)
@@ -407,7 +420,7 @@ def hosts_only(points: np.ndarray, flags: np.ndarray) -> np.ndarray:
     return out[:size]
 
 
-@njit(cache=True, inline="always")
+@compiled
 def _low(point: int) -> int:
     """A code point lower-cased as far as facts go: to an ASCII letter (A-Z, the Kelvin sign, the
     dotted capital I: every character whose str.lower starts with one), else as it is."""
@@ -420,17 +433,17 @@ def _low(point: int) -> int:
     return point
 
 
-@njit(cache=True, inline="always")
+@compiled
 def _lower_ascii_alnum(point: int) -> bool:
     return bool((0x61 <= point <= 0x7A) or (0x30 <= point <= 0x39))
 
 
-@njit(cache=True, inline="always")
+@compiled
 def _ascii_alnum(point: int) -> bool:
     return _lower_ascii_alnum(point) or (0x41 <= point <= 0x5A)
 
 
-@njit(cache=True)
+@compiled
 def _cve_end(text: np.ndarray, at: int, flags: np.ndarray, any_case: bool) -> int:
     """The end of ``cve-NNNN-NNNN...`` at ``at``, or -1."""
     n = len(text)
@@ -454,7 +467,7 @@ def _cve_end(text: np.ndarray, at: int, flags: np.ndarray, any_case: bool) -> in
     return end if end - (at + 9) >= 4 else -1
 
 
-@njit(cache=True)
+@compiled
 def cve_hashes(text: np.ndarray, flags: np.ndarray, hashes: np.ndarray, count: int) -> int:
     """Adds to ``hashes`` the CRC-32 of each CVE id in the text (upper case), returning the count."""
     at = 0
@@ -470,7 +483,7 @@ def cve_hashes(text: np.ndarray, flags: np.ndarray, hashes: np.ndarray, count: i
     return count
 
 
-@njit(cache=True)
+@compiled
 def _fact_end(text: np.ndarray, at: int, flags: np.ndarray) -> tuple[int, int]:
     """A fact token at ``at`` of the text, lower-cased, and its kind (1 CVE id, 2 number, 3 word), as
     fingerprint._FACT finds them; (-1, 0) when none starts there."""
@@ -501,7 +514,7 @@ def _fact_end(text: np.ndarray, at: int, flags: np.ndarray) -> tuple[int, int]:
     return -1, 0
 
 
-@njit(cache=True)
+@compiled
 def _add_token(
     buffer: np.ndarray,
     starts: np.ndarray,
@@ -555,7 +568,7 @@ def _add_token(
     return count + 1, size
 
 
-@njit(cache=True)
+@compiled
 def _has_digit(buffer: np.ndarray, start: int, end: int, flags: np.ndarray) -> bool:
     for position in range(start, end):  # noqa: SIM110 (numba compiles no generators)
         if _flag(flags, buffer[position], DECIMAL):
@@ -563,7 +576,7 @@ def _has_digit(buffer: np.ndarray, start: int, end: int, flags: np.ndarray) -> b
     return False
 
 
-@njit(cache=True)
+@compiled
 def evidence(
     text: np.ndarray,
     cjk: bool,
@@ -608,7 +621,7 @@ def evidence(
         for token in range(count):
             digits = _has_digit(buffer, starts[token], ends[token], flags)
             order_key[token] = (0 if digits else 1 << 32) - (ends[token] - starts[token])
-        order = np.argsort(order_key, kind="mergesort")[:most]
+        order = _first_ranked(order_key, most)
     else:
         order = np.arange(count)
     hashes = np.empty(len(order), dtype=np.int64)
@@ -626,7 +639,10 @@ def evidence(
         elif length >= 6 and _all_letters(buffer, start, end):
             names[n_names] = rank
             n_names += 1
-    rare_ranks = np.concatenate((specific[:n_specific], names[:n_names]))[:8]
+    rare_ranks = specific[:n_specific]
+    if n_specific < 8:
+        rare_ranks = np.append(rare_ranks, names[: min(n_names, 8 - n_specific)])
+    rare_ranks = rare_ranks[:8]
     rare = np.empty(len(rare_ranks), dtype=np.int64)
     for position in range(len(rare_ranks)):
         start, end = starts[order[rare_ranks[position]]], ends[order[rare_ranks[position]]]
@@ -634,7 +650,23 @@ def evidence(
     return hashes, rare
 
 
-@njit(cache=True)
+@compiled
+def _first_ranked(keys: np.ndarray, most: int) -> np.ndarray:
+    """The positions of the ``most`` smallest keys, smallest first, earlier first among equals (a
+    selection: ``most`` is small, and a stable sort compiles far slower)."""
+    taken = np.zeros(len(keys), dtype=np.bool_)
+    order = np.empty(min(most, len(keys)), dtype=np.int64)
+    for rank in range(len(order)):
+        best = -1
+        for position in range(len(keys)):
+            if not taken[position] and (best < 0 or keys[position] < keys[best]):
+                best = position
+        taken[best] = True
+        order[rank] = best
+    return order
+
+
+@compiled
 def _all_letters(buffer: np.ndarray, start: int, end: int) -> bool:
     for position in range(start, end):  # noqa: SIM110 (numba compiles no generators)
         if not 0x61 <= buffer[position] <= 0x7A:
@@ -642,7 +674,7 @@ def _all_letters(buffer: np.ndarray, start: int, end: int) -> bool:
     return True
 
 
-@njit(cache=True)
+@compiled
 def _starts_cve(text: np.ndarray, start: int, end: int) -> bool:
     """Starts with ``cve-`` (in any case)."""
     if end - start < 4:
@@ -651,7 +683,7 @@ def _starts_cve(text: np.ndarray, start: int, end: int) -> bool:
     return bool(c == 0x63 and v == 0x76 and e == 0x65 and text[start + 3] == 0x2D)
 
 
-@njit(cache=True)
+@compiled
 def _is_fact_word(text: np.ndarray, start: int, end: int, tlds: np.ndarray) -> bool:
     """In English text a word is a fact when it is a CVE id or a domain (its last part a TLD)."""
     if _starts_cve(text, start, end):
@@ -674,7 +706,7 @@ def _is_fact_word(text: np.ndarray, start: int, end: int, tlds: np.ndarray) -> b
     return False
 
 
-@njit(cache=True)
+@compiled
 def _english_names(
     text: np.ndarray,
     buffer: np.ndarray,
