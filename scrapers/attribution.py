@@ -15,7 +15,7 @@ from lxml import html as lxml_html
 # Ordered by how directly the label names the original: a translation's 原文地址 beats a
 # 参考资料 list, which beats a bare 来源.
 LABELS = ("原文地址", "原文链接", "本文翻译自", "本文转载自", "参考资料", "参考来源", "来源")
-# Any label at all: one search a line instead of one a label (the dedupe stage reads every body).
+# Any label at all: one search a line instead of one a label.
 LABELLED = re.compile("|".join(LABELS))
 
 _URL = re.compile(r"https?://[^\s<>\"'，。；）)\]】]+")
@@ -68,6 +68,47 @@ def labelled_urls(lines: list[str]) -> list[tuple[str, str]]:
             if candidate is not after_label and any(name in candidate for name in LABELS):
                 break
     return found
+
+
+def labelled_urls_in(text: str) -> list[tuple[str, str]]:
+    """``labelled_urls`` of a text's lines, read only around its labels: a label's line and the next
+    _LOOKAHEAD_LINES lines that are not blank. The dedupe stage reads every body, and a long body
+    has few labels or none: a search for each label is a fraction of one for all of them at once."""
+    found = sorted(at for label in LABELS for at in _occurrences(text, label))
+    pairs: list[tuple[str, str]] = []
+    start = end = 0
+    for at in found:
+        if at >= end:
+            pairs += _labelled_lines(text[start:end])
+            start = text.rfind("\n", 0, at) + 1
+        end = max(end, _lines_end(text, at, _LOOKAHEAD_LINES))
+    return pairs + _labelled_lines(text[start:end])
+
+
+def _labelled_lines(text: str) -> list[tuple[str, str]]:
+    return labelled_urls([line.strip() for line in text.splitlines() if line.strip()])
+
+
+def _occurrences(text: str, part: str) -> list[int]:
+    found = []
+    at = text.find(part)
+    while at >= 0:
+        found.append(at)
+        at = text.find(part, at + len(part))
+    return found
+
+
+def _lines_end(text: str, at: int, more: int) -> int:
+    """The end of the line that holds ``at`` and of the ``more`` lines after it that are not blank."""
+    end = text.find("\n", at)
+    end = len(text) if end < 0 else end + 1
+    while more and end < len(text):
+        following = text.find("\n", end)
+        following = len(text) if following < 0 else following + 1
+        if text[end:following].strip():
+            more -= 1
+        end = following
+    return end
 
 
 def original_url(lines: list[str]) -> str | None:

@@ -25,7 +25,7 @@ import numpy as np
 import rensa
 
 from scrapers import textscan
-from scrapers.attribution import LABELLED, labelled_urls
+from scrapers.attribution import labelled_urls_in
 from scrapers.urls import canonical_url
 
 if TYPE_CHECKING:
@@ -226,9 +226,8 @@ def disjoint(a: np.ndarray, b: np.ndarray) -> bool:
 def origin_urls(body: str, is_based_on: str | None) -> list[str]:
     """Canonical URLs of the works an article says it renders or reposts."""
     urls = [is_based_on] if is_based_on else []
-    if "http" in body and LABELLED.search(body):
-        lines = [line.strip() for line in body.splitlines() if line.strip()]
-        urls += [url for label, url in labelled_urls(lines) if label in ORIGIN_LABELS]
+    if "http" in body:
+        urls += [url for label, url in labelled_urls_in(body) if label in ORIGIN_LABELS]
     found: list[str] = []
     for url in urls:
         try:
