@@ -423,7 +423,8 @@ def hosts_only(points: np.ndarray, flags: np.ndarray) -> np.ndarray:
 @compiled
 def _low(point: int) -> int:
     """A code point lower-cased as far as facts go: to an ASCII letter (A-Z, the Kelvin sign, the
-    dotted capital I: every character whose str.lower starts with one), else as it is."""
+    dotted capital I: every character whose str.lower starts with one; the dotted I's is followed
+    by a combining dot), else as it is."""
     if 0x41 <= point <= 0x5A:
         return point | 0x20
     if point == 0x212A:
@@ -503,10 +504,13 @@ def _fact_end(text: np.ndarray, at: int, flags: np.ndarray) -> tuple[int, int]:
             else:
                 return end, 2
     if 0x61 <= point <= 0x7A:
-        end = at + 1
+        end = at
         while True:
+            # The dotted capital I lower-cases to "i" and a combining dot, which ends the word.
             while end < n and _lower_ascii_alnum(_low(text[end])):
                 end += 1
+                if text[end - 1] == 0x130:
+                    return end, 3
             if end + 1 < n and (text[end] == 0x2E or text[end] == 0x2D) and _lower_ascii_alnum(_low(text[end + 1])):
                 end += 1
             else:
