@@ -5,20 +5,28 @@ digits of several scripts, CJK ideographs, CVE ids, URLs, separators and line br
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import random
 import re
 import unicodedata
+import zipfile
 import zlib
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
 
 from scrapers import fingerprint as fp
 from scrapers.attribution import labelled_urls, labelled_urls_in
+from scrapers.compiled import EggCacheLocator
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 PIECES = (
     "CVE-2024-12345", "cve-2023-0001", "CVE-2021-44228x", "http://", "https://", "example.com", "www.x.org",
-    "/path?x=1#f", "evil.top", "Foo", "bar", "MLOps", "UNC6040", "The", "a", "iOS", "x86", "v2", "Apache", "OFBiz",
+    "/path?x=1#f", "#top", "?q", "evil.top", "Foo", "bar", "MLOps", "UNC6040", "The", "a", "iOS", "x86", "v2",
+    "Apache", "OFBiz",
     " ", " ", "\t", "\n", "\n", "\r\n", "\r", "\x0b", "\x1c", "\u2028", "\x85", "\u3000", ",", ";", ":", ".", "-",
     "_", "/", "(", "12,345.50", "1.0.0", "100.00", "7", "2024", "１２３", "٣٤", "漏洞", "攻击者利用", "影响", "版本",
     "Σ", "İ", "\u212a", "ﬁ", "é", "😀", "ＡＢＣ", "𠀀",
@@ -31,6 +39,7 @@ CASED_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]{2,}")
 URL = re.compile(r"https?://([^\s/?#]+)\S*")
 CVE_ID = re.compile(r"CVE-\d{4}-\d{4,}", re.IGNORECASE)
 WORD = re.compile(r"[^\W_]+")
+IDEOGRAPH = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
 TLDS = {"com", "net", "org", "io", "cn", "ru", "gov", "edu", "info", "xyz", "top", "co", "uk", "de", "app", "dev"}
 
 
@@ -79,9 +88,9 @@ def reference_evidence(text: str, cjk: bool) -> list[str]:
         return list(found)
     text = text[: fp.ENGLISH_EVIDENCE_CHARS]
     for token in FACT.findall(text.lower()):
-        if token[0].isdigit() or token.startswith("cve-") or token.rpartition(".")[2] in TLDS:
-            if found_fact := fact(token):
-                found[found_fact] = None
+        named = token[0].isdigit() or token.startswith("cve-") or token.rpartition(".")[2] in TLDS
+        if named and (found_fact := fact(token)):
+            found[found_fact] = None
     found.update(dict.fromkeys(word.lower() for word in MID_SENTENCE_CAPITAL.findall(text) if len(word) >= 3))
     found.update(dict.fromkeys(w.lower() for w in CASED_WORD.findall(text) if not w.isalpha() or not w[1:].islower()))
     return sorted(found, key=lambda token: (not any(ch.isdigit() for ch in token), -len(token)))[: fp.MAX_EVIDENCE]
@@ -95,7 +104,8 @@ def reference_rare(tokens: list[str]) -> list[int]:
 
 def keys_of(body: fp.Body) -> list[str]:
     starts = np.r_[0, body.key_ends][:-1]
-    return [body.keys[start:end].tobytes().decode("utf-32-le") for start, end in zip(starts, body.key_ends, strict=True)]
+    ends = body.key_ends
+    return [body.keys[start:end].tobytes().decode("utf-32-le") for start, end in zip(starts, ends, strict=True)]
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -104,9 +114,9 @@ def test_lines_and_keys_are_those_of_str_methods(seed: int) -> None:
         body = fp.body_lines(text)
         expected = [(line, key) for line, key in reference_lines(text) if key]
         assert list(zip(body.lines(), keys_of(body), strict=True)) == expected, text
-        assert body.prose.tolist() == [bool(re.search("[\u3400-\u9fff\uf900-\ufaff]", key)) for _, key in expected]
-        ideographs = "".join(key for _, key in expected)[:1000]
-        assert body.cjk == (len(re.findall("[\u3400-\u9fff\uf900-\ufaff]", ideographs)) >= 0.2 * max(len(ideographs), 1))
+        assert body.prose.tolist() == [bool(IDEOGRAPH.search(key)) for _, key in expected]
+        first = "".join(key for _, key in expected)[:1000]
+        assert body.cjk == (len(IDEOGRAPH.findall(first)) >= 0.2 * max(len(first), 1))
         by_key = dict(zip(keys_of(body), body.hashes.tolist(), strict=True))
         assert [by_key[key] for key in keys_of(body)] == body.hashes.tolist()
 
@@ -146,7 +156,7 @@ def test_shingles_are_those_of_the_words_and_characters(seed: int) -> None:
         assert fp.signature(latin, kept)[1] == len(shingles), text
 
         keys = [key for key, keep in zip(keys_of(body), kept, strict=True) if keep]
-        prose = "".join(key for key in keys if re.search("[\u3400-\u9fff\uf900-\ufaff]", key)) or "".join(keys)
+        prose = "".join(key for key in keys if IDEOGRAPH.search(key)) or "".join(keys)
         grams = {prose[i : i + fp.CHAR_SHINGLE] for i in range(len(prose) - fp.CHAR_SHINGLE + 1)}
         size = len(grams) if len(prose) >= fp.CHAR_SHINGLE else len(set(prose))
         cjk = dataclasses.replace(body, cjk=True)
@@ -165,8 +175,28 @@ def test_crc32_is_zlibs_over_utf8() -> None:
 @pytest.mark.parametrize("seed", range(2))
 def test_labelled_urls_read_around_labels_are_those_of_every_line(seed: int) -> None:
     rng = random.Random(seed)
-    parts = ("原文地址：", "参考资料", "来源：新华社", "http://a.com/p/1", "https://b.org/x/2", "点击原文链接，了解更多", "")
-    parts += (" ", "正文 text", "\r", "本文翻译自 http://c.net/q/3", "https://example.com/")
+    parts = ["原文地址：", "参考资料", "来源：新华社", "http://a.com/p/1", "https://b.org/x/2", "点击原文链接"]
+    parts += ["", " ", "正文 text", "\r", "本文翻译自 http://c.net/q/3", "https://example.com/"]
     for _ in range(3000):
-        text = "\n".join("".join(rng.choice(parts) for _ in range(rng.randint(0, 3))) for _ in range(rng.randint(0, 12)))
+        lines = ("".join(rng.choice(parts) for _ in range(rng.randint(0, 3))) for _ in range(rng.randint(0, 12)))
+        text = "\n".join(lines)
         assert labelled_urls_in(text) == labelled_urls([line.strip() for line in text.splitlines() if line.strip()])
+
+
+def test_compiled_code_run_from_an_egg_is_cached_in_the_users_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A scrapyd deploy imports the project from an egg (a zip file); numba only caches code from
+    files and from archives named .zip."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    egg = tmp_path / "project-1.0.egg"
+    with zipfile.ZipFile(egg, "w") as archive:
+        archive.writestr(
+            "eggsum.py",
+            "from scrapers.compiled import compiled\n\n\n@compiled\ndef total(values):\n    return values.sum()\n",
+        )
+    monkeypatch.syspath_prepend(str(egg))
+    eggsum = importlib.import_module("eggsum")
+    assert eggsum.total(np.arange(4)) == 6
+    assert list((tmp_path / "cache").rglob("eggsum.total-*.nbi"))
+    assert EggCacheLocator.from_function(eggsum.total.py_func, fp.__file__) is None
