@@ -41,7 +41,7 @@ def _slots(entries: int) -> int:
 
 @compiled
 def _probe_start(key: int, mask: int) -> int:
-    # Fibonacci hashing: keys that differ in low bits (line CRCs, ids) spread over the table.
+    # Fibonacci hashing: keys that differ only in low bits spread over the table.
     return int((np.uint64(key) * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(24)) & mask
 
 

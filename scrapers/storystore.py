@@ -97,7 +97,7 @@ class StoryStore(Protocol):
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS dedupe_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
--- keys: the article's lookup keys (int64); lines: the CRC-32s of its body lines (uint32), from
+-- keys: the article's lookup keys (int64); lines: the hashes of its body lines (uint32), from
 -- which the store counts in how many stories a line was seen (a line of many is a template).
 CREATE TABLE IF NOT EXISTS dedupe_articles (
     id INTEGER PRIMARY KEY, url TEXT NOT NULL, story INTEGER NOT NULL, site TEXT NOT NULL,

@@ -42,7 +42,7 @@ _CVE_PREFIX = zlib.crc32(b"CVE-")
 _EVIDENCE_PREFIX = zlib.crc32(b"evidence:")
 _FNV_OFFSET = np.uint64(0xCBF29CE484222325)
 _FNV_PRIME = np.uint64(0x100000001B3)
-# Lower-case Latin top-level domains whose names count as evidence (fingerprint._TLDS), padded with 0.
+# What pads the rows of a tld_table.
 _NO_POINT = 0
 
 
@@ -263,7 +263,7 @@ def word_shingles(normal: np.ndarray, spans: np.ndarray, kept: np.ndarray, flags
 @compiled
 def char_shingles(points: np.ndarray, size: int, multiplier: np.uint64, mix: np.uint64) -> np.ndarray:
     """Hashes of the ``size``-character shingles of ``points`` (a text shorter than a shingle: of
-    each character), as fingerprint.char_shingle_hashes computes them."""
+    each character): a multiply-xor hash rolled over each shingle's code points."""
     if len(points) < size:
         hashes = np.empty(len(points), dtype=np.uint64)
         for position in range(len(points)):
@@ -487,7 +487,7 @@ def cve_hashes(text: np.ndarray, flags: np.ndarray, hashes: np.ndarray, count: i
 @compiled
 def _fact_end(text: np.ndarray, at: int, flags: np.ndarray) -> tuple[int, int]:
     """A fact token at ``at`` of the text, lower-cased, and its kind (1 CVE id, 2 number, 3 word), as
-    fingerprint._FACT finds them; (-1, 0) when none starts there."""
+    fingerprint.facts describes them; (-1, 0) when none starts there."""
     n = len(text)
     point = _low(text[at])
     if point == 0x63:
@@ -531,9 +531,13 @@ def _add_token(
     end: int,
     number: bool,
 ) -> tuple[int, int]:
-    """Appends a token (normalised as fingerprint._fact does) unless it is too short or already
-    there; returns the new token count and buffer size."""
+    """Appends a token (a number without its commas, and a decimal without trailing zeros) unless
+    it is too short (a number of one digit, a word of two letters) or already there; returns the new
+    token count and buffer size. Tokens are code points in one buffer, from ``starts`` to ``ends``;
+    ``table`` holds their 64-bit hashes (open addressing) to find those already there."""
     begin = size
+    if count >= len(starts) or size + end - start > len(buffer):
+        return count, begin
     if number:
         for position in range(start, end):
             if source[position] != 0x2C:
@@ -589,14 +593,14 @@ def evidence(
     most: int,
     english_chars: int,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The CRC-32s of a text's evidence tokens (fingerprint.evidence: at most ``most``, in order) and
-    of its rare ones (stories._rare_evidence: at most 8, the key ``evidence:token``)."""
+    """The CRC-32s of a text's evidence tokens (as fingerprint.facts describes them: at most
+    ``most``, in order) and of its rare ones (at most 8, of the key ``evidence:token``)."""
     text = hosts_only(text, flags)
     if not cjk:
         text = text[:english_chars]
-    # Each of the three scans finds tokens of 2 source characters or more (3 for names), apart:
-    # at most len(text) tokens of 3 * len(text) characters in all (CJK text: one scan, ``most``).
-    tokens = min(len(text), most) if cjk else len(text)
+    # Each of the three scans finds tokens of 2 source characters or more that do not overlap: at
+    # most 2 * len(text) tokens of 3 * len(text) characters in all (CJK text: one scan, ``most``).
+    tokens = min(len(text), most) if cjk else 2 * len(text)
     capacity = 1
     while capacity < 2 * tokens + 4:
         capacity *= 2
@@ -720,7 +724,7 @@ def _english_names(
     count: int,
     size: int,
 ) -> tuple[int, int]:
-    """Names of English text, as fingerprint.evidence finds them: a capitalised word after a
+    """Names of English text, as fingerprint.facts describes them: a capitalised word after a
     lower-case letter or ``,;:`` and a space, then words with a digit or an inner capital."""
     n = len(text)
     at = 0
