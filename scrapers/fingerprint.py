@@ -71,7 +71,7 @@ _TLD_TABLE = textscan.tld_table(
 )
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 _TITLE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[.\-][A-Za-z0-9]+)*")
-# Rolling hash of CHAR_SHINGLE code points, over whole arrays.
+# The rolling hash of character shingles.
 _MULT = np.uint64(0x100000001B3)
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 
@@ -84,9 +84,8 @@ def _points(text: str) -> np.ndarray:
 class Body:
     """The lines of a body (up to MAX_CHARS) that hold a letter or digit, as ``textscan.scan_lines``
     finds them: each line's span in ``points`` (the body) and in ``normal`` (its normal form: lower
-    case, full-width letters and digits made plain), and
-    its key, the line in normal form without spacing and punctuation (the code points of ``keys``
-    up to ``key_ends``), with the key's hash."""
+    case, full-width letters and digits made plain), and its key, the line in normal form without
+    spacing and punctuation (the code points of ``keys`` up to ``key_ends``), with the key's hash."""
 
     points: np.ndarray
     normal: np.ndarray
