@@ -43,7 +43,7 @@ def _slots(entries: int) -> int:
 
 
 @compiled
-def _probe_start(key: int, mask: int) -> int:
+def _probe_start(key: int, mask: int) -> np.int64:
     # Multiplicative hashing, its high half folded onto the low one: every bit of a key moves it.
     value = np.uint64(key) * np.uint64(0x9E3779B97F4A7C15)
     return np.int64((value ^ (value >> np.uint64(32))) & np.uint64(mask))
