@@ -51,8 +51,6 @@ if not getattr(config, "CACHE_LOCATOR_CLASSES", None):
     config.CACHE_LOCATOR_CLASSES = ",".join((*_LOCATORS, f"{__name__}.{EggCacheLocator.__name__}"))  # type: ignore[attr-defined]
 
 
-def compiled(function: Any = None, **options: Any) -> Any:
-    """``numba.njit(cache=True)``: as ``@compiled`` or ``@compiled(inline="always")``."""
-    if function is None:
-        return njit(cache=True, **options)
-    return njit(cache=True, **options)(function)
+def compiled(function: Any) -> Any:
+    """``numba.njit(cache=True)``."""
+    return njit(cache=True)(function)
