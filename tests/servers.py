@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -65,7 +66,8 @@ def http_json(url: str, data: list[tuple[str, str]] | None = None) -> dict[str, 
 @contextmanager
 def scrapyd_server(folder: Path) -> Iterator[str]:
     """A real scrapyd on 127.0.0.1, its eggs, logs and job output under ``folder``, and its URL.
-    Its jobs run with ``folder`` as their working directory."""
+    Its jobs run with ``folder`` as their working directory, and their user cache directory (where
+    numba caches code it compiles from an egg) is ``folder / "cache"``."""
     port = free_port()
     (folder / "scrapyd.conf").write_text(
         "[scrapyd]\n"
@@ -74,7 +76,10 @@ def scrapyd_server(folder: Path) -> Iterator[str]:
     )
     scrapyd = Path(sys.executable).with_name("scrapyd")
     with (folder / "scrapyd.log").open("w") as log:
-        server = subprocess.Popen([str(scrapyd)], cwd=folder, stdout=log, stderr=subprocess.STDOUT)
+        server = subprocess.Popen(
+            [str(scrapyd)], cwd=folder, stdout=log, stderr=subprocess.STDOUT,
+            env={**os.environ, "XDG_CACHE_HOME": str(folder / "cache")},
+        )  # fmt: skip
     url = f"http://127.0.0.1:{port}/"
 
     def answers() -> bool:

@@ -75,3 +75,5 @@ def test_scrapyd_deploys_the_project_and_runs_a_scheduled_crawl_from_the_cassett
     seed = next(item for item in items if item["url"] == SEED)
     assert seed["articleBody"].startswith("就在刚刚") and seed["datePublished"] == "2025-08-03T11:06:04+08:00"
     assert (server / ".scrapy" / "cleannews.sqlite3").is_file()
+    # The dedupe stage's compiled passes, compiled from the egg, are cached for the next job.
+    assert list((server / "cache" / "numba").rglob("textscan.scan_lines-*.nbi"))
