@@ -184,7 +184,7 @@ def jaccard(a: np.ndarray, b: np.ndarray) -> float:
     if not len(a) or len(a) != len(b):
         return 0.0
     chance = 1.0 / (1 << (8 * a.dtype.itemsize))
-    agreeing = float(np.count_nonzero(a == b)) / len(a)
+    agreeing = textscan.agreeing(a, b) / len(a)
     return max(0.0, (agreeing - chance) / (1 - chance))
 
 
@@ -218,8 +218,8 @@ def title_names(headline: str) -> np.ndarray:
 
 
 def disjoint(a: np.ndarray, b: np.ndarray) -> bool:
-    """Both name something and nothing in common."""
-    return bool(len(a) and len(b) and not len(np.intersect1d(a, b, assume_unique=True)))
+    """Both sets (sorted, as ``token_hashes`` gives them) name something and nothing in common."""
+    return bool(len(a) and len(b) and not textscan.shared(a, b))
 
 
 def origin_urls(body: str, is_based_on: str | None) -> list[str]:

@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from scrapers import fingerprint as fp
+from scrapers import textscan
 from scrapers.storystore import StoredArticle
 from scrapers.urls import canonical_url, registered_domain
 
@@ -74,6 +75,9 @@ class Thresholds:
     # Articles compared a rare-evidence key, the newest: a name like "wordpress" is rare in one
     # article's evidence but not in a year of them, and the date window wants the recent ones.
     evidence_hits: int = 64
+    # Articles compared an LSH band, the newest: many short articles on one template (a daily
+    # bulletin) share bands, and each new one would be compared with all of them.
+    band_hits: int = 64
     # A line seen in this many stories is template.
     template_stories: int = 2
 
@@ -111,12 +115,11 @@ def published_days(value: Any) -> float | None:
 
 
 def evidence_score(a: np.ndarray, b: np.ndarray) -> float:
-    """Agreement of two evidence sets: shared items over the smaller set, damped for small sets
-    so that two articles naming one CVE and one company do not agree fully."""
+    """Agreement of two evidence sets (sorted): shared items over the smaller set, damped for small
+    sets so that two articles naming one CVE and one company do not agree fully."""
     if not len(a) or not len(b):
         return 0.0
-    shared = len(np.intersect1d(a, b, assume_unique=True))
-    return shared / (min(len(a), len(b)) + 3)
+    return textscan.shared(a, b) / (min(len(a), len(b)) + 3)
 
 
 class StoryMatcher:
@@ -178,7 +181,8 @@ class StoryMatcher:
         cited_me = fp.key_of("origin", url)
         bands = fp.band_keys(signature) if size else []
         rare = facts.rare
-        hits = self.store.lookup([url_key, *body_keys, cited_me, *origin_keys, *cited_keys, *bands])
+        hits = self.store.lookup([url_key, *body_keys, cited_me, *origin_keys, *cited_keys])
+        hits.update(self.store.lookup(bands, newest=self.thresholds.band_hits))
         hits.update(self.store.lookup(rare, newest=self.thresholds.evidence_hits))
         ids = {article for found in hits.values() for article in found}
         known = self.articles(ids) if ids else {}

@@ -330,6 +330,34 @@ def token_set(hashes: np.ndarray) -> np.ndarray:
 
 
 @compiled
+def shared(a: np.ndarray, b: np.ndarray) -> int:
+    """How many values two sorted sets have in common."""
+    count = 0
+    i = 0
+    j = 0
+    while i < len(a) and j < len(b):
+        if a[i] == b[j]:
+            count += 1
+            i += 1
+            j += 1
+        elif a[i] < b[j]:
+            i += 1
+        else:
+            j += 1
+    return count
+
+
+@compiled
+def agreeing(a: np.ndarray, b: np.ndarray) -> int:
+    """At how many positions two arrays of one length agree."""
+    count = 0
+    for position in range(len(a)):
+        if a[position] == b[position]:
+            count += 1
+    return count
+
+
+@compiled
 def band_keys(signature: np.ndarray, bands: int, rows: int, multiplier: np.uint64, mix: np.uint64) -> np.ndarray:
     """A 32-bit key for each band of ``rows`` signature values."""
     keys = np.empty(bands, dtype=np.int32)

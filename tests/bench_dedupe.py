@@ -102,6 +102,26 @@ def query_time(sizes: list[int], folder: Path) -> None:
     store.close()
 
 
+def template_flood(folder: Path, count: int = 3000) -> None:
+    """Short articles of one site on one template (a daily bulletin): they share LSH bands, so each
+    new one has every earlier one as a candidate but for the cap on a band's articles."""
+    store = SQLiteStoryStore(folder / "flood.sqlite3", scheme_meta(), retention_days=3650)
+    matcher = StoryMatcher(store)
+    timings = []
+    for n in range(count):
+        body = f"第{n}期 漏洞 分析 {n * 7919} 内容\n另一行 {n}"
+        item = {"url": f"https://example.com/bulletin/{n}", "articleBody": body, "headline": f"快讯 {n}"}
+        started = time.process_time()
+        matcher.classify({**item, "sourceSite": "example.com", "inLanguage": "zh"})
+        timings.append(time.process_time() - started)
+    store.close()
+    half = count // 2
+    print(
+        f"{count:,} short articles on one template: {np.mean(timings[:half]) * 1e6:.0f} µs each for the first "
+        f"half, {np.mean(timings[half:]) * 1e6:.0f} µs for the second"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--large", type=int, default=1_000_000, help="size of the large synthetic store")
@@ -119,6 +139,7 @@ def main() -> int:
         warm_up.close()
         for name in ("dev.jsonl", "dev-noattr.jsonl"):
             score(SHARED / "dedupe" / name, Path(folder))
+        template_flood(Path(folder))
         query_time([10_000, args.large], Path(folder))
     return 0
 
