@@ -50,6 +50,16 @@ def _probe_start(key: int, mask: int) -> np.int64:
 
 
 @compiled
+def _key_slot(slot_keys: np.ndarray, heads: np.ndarray, key: int) -> int:
+    # A slot whose head is -1 is free.
+    mask = len(slot_keys) - 1
+    slot = _probe_start(key, mask)
+    while heads[slot] >= 0 and slot_keys[slot] != key:
+        slot = (slot + 1) & mask
+    return slot
+
+
+@compiled
 def _post(
     slot_keys: np.ndarray,
     heads: np.ndarray,
@@ -62,11 +72,8 @@ def _post(
 ) -> int:
     """Adds ``article`` under each key (once), each a posting that links to the key's previous
     one; returns the postings' count."""
-    mask = len(slot_keys) - 1
     for key in new_keys:
-        slot = _probe_start(key, mask)
-        while heads[slot] >= 0 and slot_keys[slot] != key:
-            slot = (slot + 1) & mask
+        slot = _key_slot(slot_keys, heads, key)
         head = heads[slot]
         if head >= 0 and ids[head] == article:
             continue
@@ -85,14 +92,10 @@ def _postings(
 ) -> tuple[np.ndarray, np.ndarray]:
     """For each wanted key held, its (latest ``newest``, or all when 0) ids in the order they came,
     as the positions in ``wanted`` and the ids."""
-    mask = len(slot_keys) - 1
     firsts = np.full(len(wanted), -1, dtype=np.int64)
     lengths = np.zeros(len(wanted), dtype=np.int64)
     for position in range(len(wanted)):
-        slot = _probe_start(wanted[position], mask)
-        while heads[slot] >= 0 and slot_keys[slot] != wanted[position]:
-            slot = (slot + 1) & mask
-        posting = heads[slot]
+        posting = heads[_key_slot(slot_keys, heads, wanted[position])]
         firsts[position] = posting
         while posting >= 0 and (newest == 0 or lengths[position] < newest):
             lengths[position] += 1
@@ -147,29 +150,29 @@ def _line_stories(slot_lines: np.ndarray, stories: np.ndarray, lines: np.ndarray
 
 
 @compiled
+def _bisect(values: np.ndarray, low: int, high: int, value: int, right: bool) -> int:
+    """The first position in ``values[low:high]`` (sorted) whose value does not go before ``value``:
+    a smaller one (side "left"), or one not larger (side "right")."""
+    while low < high:
+        middle = (low + high) // 2
+        if values[middle] < value or (right and values[middle] == value):
+            low = middle + 1
+        else:
+            high = middle
+    return low
+
+
+@compiled
 def _search(keys: np.ndarray, fences: np.ndarray, wanted: np.ndarray, right: bool) -> np.ndarray:
     """``np.searchsorted(keys, wanted)`` (side "left", or "right") for sorted keys whose every
     FENCE-th one is in ``fences``: the fences first, then a block of FENCE keys."""
     found = np.empty(len(wanted), dtype=np.int64)
     for position in range(len(wanted)):
         value = wanted[position]
-        # How many keys go before the value: an ordered search, true for a prefix of the keys.
-        low, high = 0, len(fences)
-        while low < high:
-            middle = (low + high) // 2
-            if fences[middle] < value or (right and fences[middle] == value):
-                low = middle + 1
-            else:
-                high = middle
-        # Fence low - 1 goes before the value, fence low (if any) does not.
-        start, end = max((low - 1) * FENCE + 1, 0), min(low * FENCE, len(keys))
-        while start < end:
-            middle = (start + end) // 2
-            if keys[middle] < value or (right and keys[middle] == value):
-                start = middle + 1
-            else:
-                end = middle
-        found[position] = start
+        fence = _bisect(fences, 0, len(fences), value, right)
+        # Fence ``fence - 1`` goes before the value, fence ``fence`` (if any) does not.
+        start, end = max((fence - 1) * FENCE + 1, 0), min(fence * FENCE, len(keys))
+        found[position] = _bisect(keys, start, end, value, right)
     return found
 
 
