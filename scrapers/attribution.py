@@ -71,10 +71,13 @@ def labelled_urls(lines: list[str]) -> list[tuple[str, str]]:
 
 
 def labelled_urls_in(text: str) -> list[tuple[str, str]]:
-    """``labelled_urls`` of a text's lines, read only around its labels: a label's line and the next
-    _LOOKAHEAD_LINES lines that are not blank. The dedupe stage reads every body, and a long body
-    has few labels or none: a search for each label is a fraction of one for all of them at once."""
-    found = sorted(at for label in LABELS for at in _occurrences(text, label))
+    """``labelled_urls`` of a text's lines, read only around its labels that have a URL within reach:
+    a label's line and the next _LOOKAHEAD_LINES lines that are not blank. The dedupe stage reads
+    every body, and a long body has few such labels or none: searching the few lines above each URL
+    costs a fraction of a search of the whole body for each label."""
+    found = sorted(
+        {at for start, end in _url_reaches(text) for label in LABELS for at in _occurrences(text, label, start, end)}
+    )
     pairs: list[tuple[str, str]] = []
     start = end = 0
     for at in found:
@@ -89,13 +92,37 @@ def _labelled_lines(text: str) -> list[tuple[str, str]]:
     return labelled_urls([line.strip() for line in text.splitlines() if line.strip()])
 
 
-def _occurrences(text: str, part: str) -> list[int]:
+def _occurrences(text: str, part: str, start: int, end: int) -> list[int]:
     found = []
-    at = text.find(part)
+    at = text.find(part, start, end)
     while at >= 0:
         found.append(at)
-        at = text.find(part, at + len(part))
+        at = text.find(part, at + len(part), end)
     return found
+
+
+def _url_reaches(text: str) -> list[tuple[int, int]]:
+    """Where a label can be that names a URL (merged spans): from the start of the _LOOKAHEAD_LINES
+    lines that are not blank above each URL's line, to the URL."""
+    reaches: list[tuple[int, int]] = []
+    for at in _occurrences(text, "http", 0, len(text)):
+        start = _lines_start(text, at, _LOOKAHEAD_LINES)
+        if reaches and start <= reaches[-1][1]:
+            reaches[-1] = (reaches[-1][0], at)
+        else:
+            reaches.append((start, at))
+    return reaches
+
+
+def _lines_start(text: str, at: int, more: int) -> int:
+    """The start of the line that holds ``at``, or of the ``more``-th line above it that is not blank."""
+    start = text.rfind("\n", 0, at) + 1
+    while more and start > 0:
+        above = text.rfind("\n", 0, start - 1) + 1
+        if text[above:start].strip():
+            more -= 1
+        start = above
+    return start
 
 
 def _lines_end(text: str, at: int, more: int) -> int:

@@ -60,7 +60,6 @@ SCHEME = (
 # Labels under which a page names the work it renders or reposts (not a mere reference list).
 ORIGIN_LABELS = ("原文地址", "原文链接", "本文翻译自", "本文转载自", "参考来源", "编译自", "文章来源", "来源")
 
-_WIDE = re.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
 # CJK ideographs (extension A, unified, compatibility), as textscan counts them in a body.
 _CJK = re.compile("[" + "".join(f"{chr(low)}-{chr(high)}" for low, high in textscan.CJK_RANGES) + "]")
 # Top-level domains that make an English word a domain, and so evidence.
@@ -125,7 +124,7 @@ def body_lines(text: str) -> Body:
     points = _points(text)
     # Full-width letters and digits made plain, only where there are any: NFKC costs more than the
     # rest of the fingerprint.
-    normal = _points(unicodedata.normalize("NFKC", text)) if _WIDE.search(text) else points
+    normal = _points(unicodedata.normalize("NFKC", text)) if textscan.has_wide(points) else points
     scanned = textscan.scan_lines(points, normal, textscan.character_flags(), textscan.lower_case(), length)
     normal, spans, normal_spans, key_ends, keys, hashes, prose, cjk, key = scanned
     return Body(points, normal, spans, normal_spans, key_ends, keys, hashes, prose, bool(cjk), int(key))

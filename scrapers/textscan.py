@@ -91,6 +91,15 @@ def _is_break(point: int) -> bool:
 
 
 @compiled
+def has_wide(points: np.ndarray) -> bool:
+    """Whether any code point is a full-width letter or digit (U+FF10-FF19, FF21-FF3A, FF41-FF5A)."""
+    for point in points:
+        if 0xFF10 <= point <= 0xFF5A and (point <= 0xFF19 or 0xFF21 <= point <= 0xFF3A or point >= 0xFF41):
+            return True
+    return False
+
+
+@compiled
 def _line_end(points: np.ndarray, start: int) -> tuple[int, int]:
     """Where the line from ``start`` ends, and where the next one starts."""
     end = start

@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 from scrapers import fingerprint as fp
+from scrapers import textscan
 from scrapers.attribution import labelled_urls, labelled_urls_in
 from scrapers.compiled import EggCacheLocator
 
@@ -106,6 +107,15 @@ def keys_of(body: fp.Body) -> list[str]:
     starts = np.r_[0, body.key_ends][:-1]
     ends = body.key_ends
     return [body.keys[start:end].tobytes().decode("utf-32-le") for start, end in zip(starts, ends, strict=True)]
+
+
+def test_full_width_letters_and_digits_are_found_as_by_their_character_class() -> None:
+    # Around the block, its punctuation (：［＠｀｛) and other forms NFKC changes too (ﬁ, K).
+    for point in [*range(0xFF00, 0xFF66), 0xFB01, 0x212A, 0x3000, 0x41]:
+        text = f"正文 {chr(point)} text"
+        assert textscan.has_wide(fp._points(text)) == is_wide(text), hex(point)
+    for text in texts(500, 7):
+        assert textscan.has_wide(fp._points(text)) == is_wide(text), text
 
 
 @pytest.mark.parametrize("seed", range(4))
