@@ -46,12 +46,19 @@ test: $(INSTALLED)
 bench: bench-extraction bench-dedupe
 
 # extract_text beside trafilatura, readability and resiliparse on every ../shared/eval/*-dev.jsonl:
-# P, R, F1, pages/s and the speed ratio (prints numbers, asserts nothing).
-bench-extraction: $(BENCH_INSTALLED)
-	$(BIN)/python -m tests.bench_extraction
+# P, R, F1, pages/s and the speed ratio (prints numbers, asserts nothing). magic-html needs Python
+# 3.12 or later: `make bench MAGIC_HTML_PYTHON=/path/to/python3.12` scores it too, from a venv of its own.
+MAGIC_VENV := .venv-magic-html
+bench-extraction: $(BENCH_INSTALLED) $(if $(MAGIC_HTML_PYTHON),$(MAGIC_VENV)/.installed)
+	$(BIN)/python -m tests.bench_extraction $(if $(MAGIC_HTML_PYTHON),--magic-html-python $(MAGIC_VENV)/bin/python)
 
 $(BENCH_INSTALLED): $(INSTALLED)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	touch $@
+
+$(MAGIC_VENV)/.installed:
+	$(MAGIC_HTML_PYTHON) -m venv $(MAGIC_VENV)
+	$(MAGIC_VENV)/bin/python -m pip install --quiet magic-html==0.1.8 html-text==0.7.1
 	touch $@
 
 # Dedupe scores, speed, state size and query time (reads ../shared/dedupe; prints numbers, asserts nothing).
@@ -71,4 +78,4 @@ cassettes: $(INSTALLED)
 	$(BIN)/python -m tests.rebuild
 
 clean:
-	rm -rf $(VENV) feeds .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(MAGIC_VENV) feeds .mypy_cache .ruff_cache

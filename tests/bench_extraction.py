@@ -2,19 +2,24 @@
 ``../shared/eval/*-dev.jsonl``, scored by the dev sets' own scorer (bag-of-tokens P, R and F1,
 averaged per page), with pages per second and the speed ratio against plain trafilatura.
 
-    python -m tests.bench_extraction [--limit N] [--dataset PATH ...]
+    python -m tests.bench_extraction [--limit N] [--dataset PATH ...] [--magic-html-python PYTHON]
 
-Every extractor runs over the same pages in the same process, one after the other; figures on a
-shared machine are noisy, so compare the numbers of one run with each other. A peer that is not
-installed (magic-html needs Python 3.12 or later) is listed as skipped.
+Every extractor runs over the same pages, one after the other; figures on a shared machine are
+noisy, so compare the numbers of one run with each other. A peer that is not installed is listed as
+skipped. magic-html needs Python 3.12 or later: with ``--magic-html-python``, a Python that has it
+(``make bench MAGIC_HTML_PYTHON=...`` makes one), it runs there (``tests/peer_outputs.py``) and is
+scored here like the others.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib.util
+import json
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -68,11 +73,26 @@ def missing_module(scorer: ModuleType, name: str) -> str | None:
 
 
 def run(scorer: ModuleType, name: str, function: Callable[..., Any], pages: list[Any]) -> Result:
-    scores = []
-    empty = 0
     started = time.perf_counter()
     outputs = [function(page.html, page.url) for page in pages]
-    seconds = time.perf_counter() - started
+    return scored(scorer, name, pages, outputs, time.perf_counter() - started)
+
+
+def run_elsewhere(scorer: ModuleType, name: str, python: Path, dataset: Path, pages: list[Any], limit: int) -> Result:
+    """A peer run by another Python over the same pages (tests/peer_outputs.py), scored here."""
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "outputs.json"
+        command = [str(python), str(Path(__file__).with_name("peer_outputs.py"))]
+        subprocess.run([*command, str(EVAL / "extract_eval.py"), name, str(dataset), str(limit), str(out)], check=True)
+        found = json.loads(out.read_text(encoding="utf-8"))
+    if len(found["outputs"]) != len(pages):
+        raise SystemExit(f"{name} under {python} read {len(found['outputs'])} pages of {dataset}, not {len(pages)}")
+    return scored(scorer, name, pages, found["outputs"], found["seconds"])
+
+
+def scored(scorer: ModuleType, name: str, pages: list[Any], outputs: list[str | None], seconds: float) -> Result:
+    scores = []
+    empty = 0
     for page, output in zip(pages, outputs, strict=True):
         empty += not (output or "").strip()
         scores.append(scorer.score_page(output, page.gold))
@@ -109,19 +129,28 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--dataset", type=Path, action="append", help="a JSONL dev set (default: every *-dev.jsonl)")
     parser.add_argument("--limit", type=int, default=0, help="only the first N pages of each set")
+    parser.add_argument(
+        "--magic-html-python", type=Path, help="a Python (3.12 or later) with magic-html, to score it there"
+    )
     args = parser.parse_args()
     if not (EVAL / "extract_eval.py").is_file():
         raise SystemExit(f"{EVAL} not found: the benchmark needs ../shared/eval next to the project")
     scorer = load_scorer()
     missing = {name: missing_module(scorer, name) for name in PEERS}
     skipped = {name: module for name, module in missing.items() if module is not None}
-    peers = [name for name in PEERS if name not in skipped]
+    elsewhere = {"magic_html": args.magic_html_python} if "magic_html" in skipped and args.magic_html_python else {}
+    for name in elsewhere:
+        del skipped[name]
+    peers = [name for name in PEERS if name not in skipped and name not in elsewhere]
     for dataset in args.dataset or sorted(EVAL.glob("*-dev.jsonl")):
         pages = [page for page in scorer.load_generic(dataset) if page.gold]
         if args.limit:
             pages = pages[: args.limit]
         results = [run(scorer, PROJECT, extract_text, pages)]
         results += [run(scorer, name, scorer.BUILTIN_EXTRACTORS[name][0], pages) for name in peers]
+        results += [
+            run_elsewhere(scorer, name, python, dataset, pages, args.limit) for name, python in elsewhere.items()
+        ]
         report(dataset, results, skipped)
 
 
