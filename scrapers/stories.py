@@ -181,9 +181,10 @@ class StoryMatcher:
         cited_me = fp.key_of("origin", url)
         bands = fp.band_keys(signature) if size else []
         rare = facts.rare
-        hits = self.store.lookup([url_key, *body_keys, cited_me, *origin_keys, *cited_keys])
-        hits.update(self.store.lookup(bands, newest=self.thresholds.band_hits))
-        hits.update(self.store.lookup(rare, newest=self.thresholds.evidence_hits))
+        t = self.thresholds
+        named = [url_key, *body_keys, cited_me, *origin_keys, *cited_keys]
+        newest = [None] * len(named) + [t.band_hits] * len(bands) + [t.evidence_hits] * len(rare)
+        hits = self.store.lookup([*named, *bands, *rare], newest)
         ids = {article for found in hits.values() for article in found}
         known = self.articles(ids) if ids else {}
 

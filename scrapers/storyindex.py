@@ -14,14 +14,9 @@ article, half the stage's time.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from scrapers.compiled import compiled
-
-if TYPE_CHECKING:
-    from collections.abc import Sequence
 
 # Recent entries a merge takes: about 4,000 articles' keys, or 3,000 articles' lines.
 MIN_MERGE = 200_000
@@ -40,6 +35,18 @@ MAX_ARTICLE_KEYS = 4096
 def _slots(entries: int) -> int:
     """A power of two at least twice ``entries``: open addressing stays fast at half load."""
     return 1 << max(4, (2 * entries - 1).bit_length())
+
+
+@compiled
+def sorted_set(values: np.ndarray) -> np.ndarray:
+    """``np.unique(values)``, in a fifth of its time for an article's hundred keys."""
+    ordered = np.sort(values)
+    count = 0
+    for value in ordered:
+        if count == 0 or value != ordered[count - 1]:
+            ordered[count] = value
+            count += 1
+    return ordered[:count]
 
 
 @compiled
@@ -88,29 +95,27 @@ def _post(
 
 @compiled
 def _postings(
-    slot_keys: np.ndarray, heads: np.ndarray, ids: np.ndarray, after: np.ndarray, wanted: np.ndarray, newest: int
+    slot_keys: np.ndarray, heads: np.ndarray, ids: np.ndarray, after: np.ndarray, wanted: np.ndarray, newest: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """For each wanted key held, its (latest ``newest``, or all when 0) ids in the order they came,
-    as the positions in ``wanted`` and the ids."""
+    """For each wanted key held, its ids in the order they came, the latest ``newest`` of them (all
+    for 0): the ids of ``wanted[i]`` are ``found[ends[i]:ends[i + 1]]``."""
     firsts = np.full(len(wanted), -1, dtype=np.int64)
-    lengths = np.zeros(len(wanted), dtype=np.int64)
+    ends = np.zeros(len(wanted) + 1, dtype=np.int64)
     for position in range(len(wanted)):
         posting = heads[_key_slot(slot_keys, heads, wanted[position])]
         firsts[position] = posting
-        while posting >= 0 and (newest == 0 or lengths[position] < newest):
-            lengths[position] += 1
+        length = 0
+        while posting >= 0 and (newest[position] == 0 or length < newest[position]):
+            length += 1
             posting = after[posting]
-    which = np.empty(lengths.sum(), dtype=np.int64)
-    found = np.empty(lengths.sum(), dtype=np.uint32)
-    end = 0
+        ends[position + 1] = ends[position] + length
+    found = np.empty(ends[-1], dtype=np.uint32)
     for position in range(len(wanted)):
-        end += lengths[position]
         posting = firsts[position]
-        for at in range(end - 1, end - 1 - lengths[position], -1):
-            which[at] = position
+        for at in range(ends[position + 1] - 1, ends[position] - 1, -1):
             found[at] = ids[posting]
             posting = after[posting]
-    return which, found
+    return ends, found
 
 
 @compiled
@@ -259,23 +264,31 @@ class KeyIndex:
         self.merge()
         self.runs.push(keys.astype(np.int64), ids.astype(np.uint32))
 
-    def get(self, keys: Sequence[int], newest: int | None = None) -> dict[int, list[int]]:
+    def get(self, wanted: dict[int, int]) -> dict[int, list[int]]:
+        """The ids under each key, in id order: the latest ``wanted[key]`` of them, or all for 0."""
         found: dict[int, list[int]] = {}
-        if not len(keys):
+        if not wanted:
             return found
+        keys = list(wanted)
         query = np.fromiter(keys, dtype=np.int64, count=len(keys))
+        newest = np.fromiter(wanted.values(), dtype=np.int64, count=len(keys))
         for run, present, low, high in self.runs.find(query) if self.runs.runs else ():
             ids = run[1]
             for position, start, end in zip(present.tolist(), low.tolist(), high.tolist(), strict=True):
-                if newest is not None:
-                    start = max(start, end - newest)
+                if newest[position]:
+                    start = max(start, end - newest[position])
                 found.setdefault(keys[position], []).extend(ids[start:end].tolist())
         if self.recent_count:
-            which, recent = _postings(self.slot_keys, self.heads, self.ids, self.after, query, newest or 0)
-            for position, article in zip(which.tolist(), recent.tolist(), strict=True):
-                found.setdefault(keys[position], []).append(article)
-        if newest is not None:
-            return {key: ids[-newest:] for key, ids in found.items()}
+            ends, recent = _postings(self.slot_keys, self.heads, self.ids, self.after, query, newest)
+            if len(recent):
+                articles, bounds = recent.tolist(), ends.tolist()
+                for position in np.flatnonzero(np.diff(ends)).tolist():
+                    found.setdefault(keys[position], []).extend(articles[bounds[position] : bounds[position + 1]])
+        if self.runs.runs:
+            # A key's ids may come from a run and the recent table both.
+            for key, listed in found.items():
+                if wanted[key]:
+                    del listed[: -wanted[key]]
         return found
 
     def merge(self) -> None:

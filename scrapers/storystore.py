@@ -22,11 +22,11 @@ import numpy as np
 
 from scrapers import fingerprint
 from scrapers.state import connect
-from scrapers.storyindex import KeyIndex, LineCounts
+from scrapers.storyindex import KeyIndex, LineCounts, sorted_set
 from scrapers.urls import canonical_url
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
+    from collections.abc import Iterable, Iterator, Sequence
     from pathlib import Path
 
 
@@ -73,10 +73,22 @@ def arrays_of(blobs: Iterable[bytes]) -> dict[str, np.ndarray]:
     }
 
 
+Newest = int | None
+
+
+def newest_wanted(keys: Iterable[int], newest: Newest | Sequence[Newest]) -> dict[int, int]:
+    """Each key asked once, with how many of its latest articles are wanted (0: all), as ``lookup``
+    takes them: one limit for all keys, or each key's own."""
+    if newest is None or isinstance(newest, int):
+        return dict.fromkeys(keys, newest or 0)
+    return {key: limit or 0 for key, limit in zip(keys, newest, strict=True)}
+
+
 class StoryStore(Protocol):
-    def lookup(self, keys: Iterable[int], newest: int | None = None) -> dict[int, list[int]]:
+    def lookup(self, keys: Iterable[int], newest: Newest | Sequence[Newest] = None) -> dict[int, list[int]]:
         """The articles stored under each key, in id order; with ``newest``, only that many of the
-        latest ones a key."""
+        latest ones a key (a sequence: each key's own limit, None for all). A key asked twice is
+        asked once, with its last limit."""
 
     def articles(self, ids: Iterable[int]) -> dict[int, StoredArticle]: ...
 
@@ -177,11 +189,15 @@ class SQLiteStoryStore:
     def _data_version(self) -> int:
         return int(self.db.execute("PRAGMA data_version").fetchone()[0])
 
-    def _catch_up(self) -> None:
+    def _catch_up(self, locking: bool = False) -> None:
         """Take in what another process committed since: its new articles, or a reload when it
-        deleted some (a killed run's, expired ones)."""
+        deleted some (a killed run's, expired ones). ``locking``: the write lock was just taken."""
         if not self.loaded:
             self._load()
+            return
+        if self.db.in_transaction and not locking:
+            # Only add_many opens a transaction here (BEGIN IMMEDIATE, then a catch-up): until it
+            # commits, this process holds the write lock and no other one can commit.
             return
         version = self._data_version()
         if version == self.version:
@@ -210,9 +226,9 @@ class SQLiteStoryStore:
             chunk = values[start : start + 500]
             yield from self.db.execute(query.format(marks=",".join("?" * len(chunk))), chunk)
 
-    def lookup(self, keys: Iterable[int], newest: int | None = None) -> dict[int, list[int]]:
+    def lookup(self, keys: Iterable[int], newest: Newest | Sequence[Newest] = None) -> dict[int, list[int]]:
         self._catch_up()
-        return self.index.get(list(keys), newest)
+        return self.index.get(newest_wanted(keys, newest))
 
     def articles(self, ids: Iterable[int]) -> dict[int, StoredArticle]:
         self._write()
@@ -231,20 +247,21 @@ class SQLiteStoryStore:
     def add_many(self, entries: Iterable[tuple[StoredArticle, Iterable[int], Iterable[int]]]) -> None:
         """Store articles with their lookup keys and body lines, numbering them; a story of 0 is
         their own."""
-        if not self.db.in_transaction:
+        locking = not self.db.in_transaction
+        if locking:
             # The write lock is held from the first id handed out to the commit, and the ids
             # follow what other processes committed before: two crawls on one state never number
             # two articles alike.
             self.db.execute("BEGIN IMMEDIATE")
-        self._catch_up()
+        self._catch_up(locking)
         rows = self.pending
         for article, article_keys, article_lines in entries:
             article.id = self.next_id
             self.next_id += 1
             if article.story == 0:
                 article.story = article.id
-            keys = np.unique(np.fromiter(article_keys, dtype=np.int64))
-            lines = np.unique(np.asarray(article_lines, dtype=np.uint32))
+            keys = sorted_set(np.fromiter(article_keys, dtype=np.int64))
+            lines = sorted_set(np.asarray(article_lines, dtype=np.uint32))
             rows.append(
                 (article.id, article.url, article.story, article.site, article.language, int(article.cjk),
                  article.published, article.seen, article.size, *article.blobs(), keys.tobytes(), lines.tobytes())

@@ -15,11 +15,11 @@ import redis
 from redis.typing import EncodableT, FieldT
 
 from scrapers import fingerprint
-from scrapers.storystore import BLOB_FIELDS, StoredArticle, arrays_of, check_meta
+from scrapers.storystore import BLOB_FIELDS, Newest, StoredArticle, arrays_of, check_meta, newest_wanted
 from scrapers.urls import canonical_url
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Sequence
 
 _FIELDS = ("url", "story", "site", "language", "cjk", "published", "seen", "size", *BLOB_FIELDS)
 
@@ -41,16 +41,16 @@ class RedisStoryStore:
     def from_url(cls, url: str, meta: dict[str, str], retention_days: float) -> RedisStoryStore:
         return cls(redis.Redis.from_url(url), meta, retention_days)
 
-    def lookup(self, keys: Iterable[int], newest: int | None = None) -> dict[int, list[int]]:
+    def lookup(self, keys: Iterable[int], newest: Newest | Sequence[Newest] = None) -> dict[int, list[int]]:
         self.flush()
-        keys = list(keys)
+        wanted = newest_wanted(keys, newest)
         pipe = self.redis.pipeline(transaction=False)
-        for key in keys:
+        for key in wanted:
             pipe.smembers(f"{self.prefix}:k:{key}")
         found: dict[int, list[int]] = {}
-        for key, members in zip(keys, pipe.execute(), strict=True):
+        for (key, limit), members in zip(wanted.items(), pipe.execute(), strict=True):
             if members:
-                found[key] = sorted(int(member) for member in members)[-(newest or len(members)) :]
+                found[key] = sorted(int(member) for member in members)[-(limit or len(members)) :]
         return found
 
     def articles(self, ids: Iterable[int]) -> dict[int, StoredArticle]:

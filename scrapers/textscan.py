@@ -423,38 +423,48 @@ def _url_host(points: np.ndarray, at: int) -> int:
 
 
 @compiled
+def _next_scheme_end(points: np.ndarray, at: int) -> int:
+    """Where the next "://" from ``at`` starts, or the text's length."""
+    while at + 2 < len(points) and not (points[at] == 0x3A and points[at + 1] == 0x2F and points[at + 2] == 0x2F):
+        at += 1
+    return at if at + 2 < len(points) else len(points)
+
+
+@compiled
 def hosts_only(points: np.ndarray, flags: np.ndarray) -> np.ndarray:
     """The text with each URL (``https?://host...`` up to a space) replaced by its host."""
     n = len(points)
-    first = 0
-    while first + 2 < n and not (points[first] == 0x3A and points[first + 1] == 0x2F and points[first + 2] == 0x2F):
-        first += 1
-    if first + 2 >= n:
-        return points
-    out = np.empty(len(points), dtype=np.uint32)
+    out = np.empty(0, dtype=np.uint32)
     size = 0
-    at = 0
-    while at < n:
-        host = _url_host(points, at)
-        if host > 0:
-            end = host
-            while end < n and not _flag(flags, points[end], SPACE):
-                point = points[end]
-                if point == 0x2F or point == 0x3F or point == 0x23:
-                    break
-                end += 1
-            if end > host:
-                for position in range(host, end):
-                    out[size] = points[position]
-                    size += 1
-                while end < n and not _flag(flags, points[end], SPACE):
-                    end += 1
-                at = end
-                continue
-        out[size] = points[at]
-        size += 1
-        at += 1
-    return out[:size]
+    copied = 0  # points[copied:] are not in ``out`` yet
+    # URLs are found by their "://", which is rare in text, and the text between them is copied in
+    # bulk: a check for a URL at every character took half the time of the facts.
+    colon = _next_scheme_end(points, 0)
+    while colon < n:
+        start = colon - 5 if colon >= 5 and points[colon - 1] == 0x73 else colon - 4
+        host = _url_host(points, start) if start >= copied else -1
+        end = colon + 3
+        while host > 0 and end < n and not _flag(flags, points[end], SPACE):
+            if points[end] == 0x2F or points[end] == 0x3F or points[end] == 0x23:
+                break
+            end += 1
+        if host < 0 or end == host:
+            colon = _next_scheme_end(points, colon + 1)
+            continue
+        if not copied:
+            out = np.empty(n, dtype=np.uint32)
+        out[size : size + start - copied] = points[copied:start]
+        size += start - copied
+        out[size : size + end - host] = points[host:end]
+        size += end - host
+        while end < n and not _flag(flags, points[end], SPACE):
+            end += 1
+        copied = end
+        colon = _next_scheme_end(points, end)
+    if not copied:
+        return points
+    out[size : size + n - copied] = points[copied:n]
+    return out[: size + n - copied]
 
 
 @compiled

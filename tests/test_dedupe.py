@@ -253,6 +253,9 @@ def check_newest_hits(store: StoryStore) -> None:
     assert store.lookup([key], newest=64) == {key: ids[-64:]}
     assert store.lookup([key]) == {key: ids}
     assert store.lookup([key + 1], newest=64) == {}
+    # One lookup for keys of several kinds, each with its own limit (None: all).
+    assert store.lookup([key + 1, key], [None, 10]) == {key: ids[-10:]}
+    assert store.lookup([key, key + 1], [None, 10]) == {key: ids}
 
 
 def test_a_common_key_gives_its_newest_articles(tmp_path: Path) -> None:

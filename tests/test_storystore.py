@@ -48,6 +48,8 @@ def answers(store: SQLiteStoryStore) -> dict[str, object]:
     return {
         "keys": store.lookup([100, 101, 104, 1059, 99]),
         "newest": store.lookup([100], newest=3),
+        # Each key its own limit; a key asked twice is asked with its last one.
+        "each": store.lookup([104, 100, 1059, 100], [1, None, None, 2]),
         "lines": stories_of(store, TEMPLATE_LINE, 1001, 2059, 99),
     }
 
@@ -60,6 +62,7 @@ def test_keys_and_line_counts_survive_merges_and_reopening(tmp_path: Path, monke
     unmerged = fill(SQLiteStoryStore(tmp_path / "a.sqlite3", scheme_meta(), retention_days=180))
     assert unmerged["keys"] == {100: [1, 2, 3, 4, *range(6, 60)], 101: [1], 104: [4], 1059: [59]}
     assert unmerged["newest"] == {100: [57, 58, 59]}
+    assert unmerged["each"] == {104: [4], 100: [58, 59], 1059: [59]}
     assert unmerged["lines"] == [4, 1, 1, 0]
 
     # The same articles with a merge into the sorted base every few entries.
@@ -127,22 +130,32 @@ def test_two_writers_take_turns_and_never_share_an_id(tmp_path: Path) -> None:
     first = SQLiteStoryStore(path, scheme_meta(), retention_days=180)
     first.lookup([100])
     numbered: list[int] = []
+    seen: list[dict[int, list[int]]] = []
+    # Both crawls have read the state before either writes: the second must take in the first
+    # one's article once it gets the write lock.
+    loaded, written = threading.Event(), threading.Event()
 
     def second_crawl() -> None:
         second = SQLiteStoryStore(path, scheme_meta(), retention_days=180)
         second.lookup([100])
+        loaded.set()
+        written.wait(timeout=30)
         numbered.append(second.add(article(2), [100], [TEMPLATE_LINE]))
+        seen.append(second.lookup([100]))
         second.close()
 
-    mine = first.add(article(1), [100], [TEMPLATE_LINE])
     other = threading.Thread(target=second_crawl)
     other.start()
+    assert loaded.wait(timeout=30)
+    mine = first.add(article(1), [100], [TEMPLATE_LINE])
+    written.set()
     time.sleep(0.3)
     # The second crawl waits for the first one's commit before it numbers its article.
     assert other.is_alive() and not numbered
     first.flush()
     other.join(timeout=30)
     assert numbered == [mine + 1]
+    assert seen == [{100: [mine, mine + 1]}]
     assert first.lookup([100]) == {100: [mine, mine + 1]}
     assert stories_of(first, TEMPLATE_LINE) == [2]
     first.close()

@@ -154,6 +154,14 @@ def test_facts_are_those_of_the_regular_expressions(seed: int) -> None:
         assert facts.cves.tolist() == fp.token_hashes(cves).tolist(), text
 
 
+def test_urls_become_their_hosts_as_by_the_regular_expression() -> None:
+    # A scheme inside a URL, an empty host, a URL right after another one, "://" with no scheme.
+    tricky = ["https://a.com/x://b.org c", "http:// x", "http://a.cnhttps://b.cn", "s:// http://", "xhttps://y.io#z"]
+    for text in tricky + texts(3000, 11):
+        hosts = textscan.hosts_only(fp._points(text).copy(), textscan.character_flags())
+        assert hosts.tobytes().decode("utf-32-le", "surrogatepass") == URL.sub(r"\1", text), text
+
+
 @pytest.mark.parametrize("seed", range(2))
 def test_shingles_are_those_of_the_words_and_characters(seed: int) -> None:
     for text in texts(500, seed):
