@@ -75,9 +75,7 @@ def labelled_urls_in(text: str) -> list[tuple[str, str]]:
     a label's line and the next _LOOKAHEAD_LINES lines that are not blank. The dedupe stage reads
     every body, and a long body has few such labels or none: searching the few lines above each URL
     costs a fraction of a search of the whole body for each label."""
-    found = sorted(
-        {at for start, end in _url_reaches(text) for label in LABELS for at in _occurrences(text, label, start, end)}
-    )
+    found = [match.start() for start, end in _url_reaches(text) for match in LABELLED.finditer(text, start, end)]
     pairs: list[tuple[str, str]] = []
     start = end = 0
     for at in found:

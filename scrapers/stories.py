@@ -183,7 +183,7 @@ class StoryMatcher:
         rare = facts.rare
         t = self.thresholds
         named = [url_key, *body_keys, cited_me, *origin_keys, *cited_keys]
-        newest = [None] * len(named) + [t.band_hits] * len(bands) + [t.evidence_hits] * len(rare)
+        newest = [0] * len(named) + [t.band_hits] * len(bands) + [t.evidence_hits] * len(rare)
         hits = self.store.lookup([*named, *bands, *rare], newest)
         ids = {article for found in hits.values() for article in found}
         known = self.articles(ids) if ids else {}

@@ -96,9 +96,9 @@ def _post(
 @compiled
 def _postings(
     slot_keys: np.ndarray, heads: np.ndarray, ids: np.ndarray, after: np.ndarray, wanted: np.ndarray, newest: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """For each wanted key held, its ids in the order they came, the latest ``newest`` of them (all
-    for 0): the ids of ``wanted[i]`` are ``found[ends[i]:ends[i + 1]]``."""
+    for 0): the ids of ``wanted[i]`` are ``found[ends[i]:ends[i + 1]]``. Also which keys are held."""
     firsts = np.full(len(wanted), -1, dtype=np.int64)
     ends = np.zeros(len(wanted) + 1, dtype=np.int64)
     for position in range(len(wanted)):
@@ -115,7 +115,7 @@ def _postings(
         for at in range(ends[position + 1] - 1, ends[position] - 1, -1):
             found[at] = ids[posting]
             posting = after[posting]
-    return ends, found
+    return np.flatnonzero(ends[1:] != ends[:-1]), ends, found
 
 
 @compiled
@@ -279,10 +279,10 @@ class KeyIndex:
                     start = max(start, end - newest[position])
                 found.setdefault(keys[position], []).extend(ids[start:end].tolist())
         if self.recent_count:
-            ends, recent = _postings(self.slot_keys, self.heads, self.ids, self.after, query, newest)
-            if len(recent):
+            held, ends, recent = _postings(self.slot_keys, self.heads, self.ids, self.after, query, newest)
+            if len(held):
                 articles, bounds = recent.tolist(), ends.tolist()
-                for position in np.flatnonzero(np.diff(ends)).tolist():
+                for position in held.tolist():
                     found.setdefault(keys[position], []).extend(articles[bounds[position] : bounds[position + 1]])
         if self.runs.runs:
             # A key's ids may come from a run and the recent table both.

@@ -16,7 +16,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 import numpy as np
 
@@ -81,14 +81,17 @@ def newest_wanted(keys: Iterable[int], newest: Newest | Sequence[Newest]) -> dic
     takes them: one limit for all keys, or each key's own."""
     if newest is None or isinstance(newest, int):
         return dict.fromkeys(keys, newest or 0)
-    return {key: limit or 0 for key, limit in zip(keys, newest, strict=True)}
+    wanted = dict(zip(keys, newest, strict=True))
+    if None in wanted.values():
+        return {key: limit or 0 for key, limit in wanted.items()}
+    return cast("dict[int, int]", wanted)
 
 
 class StoryStore(Protocol):
     def lookup(self, keys: Iterable[int], newest: Newest | Sequence[Newest] = None) -> dict[int, list[int]]:
         """The articles stored under each key, in id order; with ``newest``, only that many of the
-        latest ones a key (a sequence: each key's own limit, None for all). A key asked twice is
-        asked once, with its last limit."""
+        latest ones a key (a sequence: each key's own limit, 0 or None for all). A key asked twice
+        is asked once, with its last limit."""
 
     def articles(self, ids: Iterable[int]) -> dict[int, StoredArticle]: ...
 

@@ -123,6 +123,16 @@ def _mix(value: np.uint64) -> np.uint64:
 
 
 @compiled
+def _lower(point: int, lower: np.ndarray) -> int:
+    # Most characters are ASCII or ideographs: neither needs the table (a cache miss).
+    if point < 0x80:
+        return point | 0x20 if 0x41 <= point <= 0x5A else point
+    if _is_cjk(point) or point >= len(lower):
+        return point
+    return lower[point]
+
+
+@compiled
 def scan_lines(
     points: np.ndarray, normal: np.ndarray, flags: np.ndarray, lower: np.ndarray, length: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, bool, np.int64]:
@@ -135,17 +145,10 @@ def scan_lines(
     keys' code points, each key's hash, whether each key holds a CJK ideograph, whether the body is
     CJK text (a fifth of the first 1,000 key characters are ideographs), and a 64-bit hash of all keys
     and the body's full ``length``."""
+    # One pass over each line: lower-cased, and its key taken. The normal form is the body itself
+    # but for a body with full-width letters or digits.
+    same = len(normal) == len(points) and (len(points) == 0 or normal.ctypes.data == points.ctypes.data)
     lowered = np.empty(len(normal), dtype=np.uint32)
-    for position in range(len(normal)):
-        point = normal[position]
-        # Most characters are ASCII or ideographs: neither needs the table (a cache miss).
-        if point < 0x80:
-            lowered[position] = point | 0x20 if 0x41 <= point <= 0x5A else point
-        elif _is_cjk(point) or point >= len(lower):
-            lowered[position] = point
-        else:
-            lowered[position] = lower[point]
-    normal = lowered
     capacity = len(points) + 1
     spans = np.empty((capacity, 2), dtype=np.int64)
     normal_spans = np.empty((capacity, 2), dtype=np.int64)
@@ -161,33 +164,36 @@ def scan_lines(
     normal_at = 0
     while at < len(points):
         end, after = _line_end(points, at)
-        normal_end, normal_after = _line_end(normal, normal_at)
-        if end > at:
-            start = size
-            line = _FNV_OFFSET
-            cjk = False
-            for position in range(normal_at, normal_end):
-                point = normal[position]
-                if _is_cjk(point) or _flag(flags, point, ALNUM):
-                    keys[size] = point
-                    if _is_cjk(point):
-                        cjk = True
-                        if size < 1000:
-                            cjk_points += 1
-                    size += 1
-                    line = (line ^ np.uint64(point)) * _FNV_PRIME
-                    body = (body ^ np.uint64(point)) * _FNV_PRIME
-            if size > start:
-                spans[count, 0] = at
-                spans[count, 1] = end
-                normal_spans[count, 0] = normal_at
-                normal_spans[count, 1] = normal_end
-                key_ends[count] = size
-                hashes[count] = np.uint32(_mix(line) >> np.uint64(32))
-                line_cjk[count] = cjk
-                count += 1
+        normal_end, normal_after = (end, after) if same else _line_end(normal, normal_at)
+        start = size
+        line = _FNV_OFFSET
+        cjk = False
+        for position in range(normal_at, min(normal_after, len(normal))):
+            point = _lower(normal[position], lower)
+            lowered[position] = point
+            if position < normal_end and end > at and (_is_cjk(point) or _flag(flags, point, ALNUM)):
+                keys[size] = point
+                if _is_cjk(point):
+                    cjk = True
+                    if size < 1000:
+                        cjk_points += 1
+                size += 1
+                line = (line ^ np.uint64(point)) * _FNV_PRIME
+                body = (body ^ np.uint64(point)) * _FNV_PRIME
+        if size > start:
+            spans[count, 0] = at
+            spans[count, 1] = end
+            normal_spans[count, 0] = normal_at
+            normal_spans[count, 1] = normal_end
+            key_ends[count] = size
+            hashes[count] = np.uint32(_mix(line) >> np.uint64(32))
+            line_cjk[count] = cjk
+            count += 1
         at = after
         normal_at = normal_after
+    for position in range(normal_at, len(normal)):
+        lowered[position] = _lower(normal[position], lower)
+    normal = lowered
     is_cjk = cjk_points >= 0.2 * max(min(size, 1000), 1)
     return (
         normal,
@@ -210,9 +216,8 @@ def gather_keys(keys: np.ndarray, key_ends: np.ndarray, kept: np.ndarray) -> np.
     start = 0
     for line in range(len(key_ends)):
         if kept[line]:
-            for position in range(start, key_ends[line]):
-                out[size] = keys[position]
-                size += 1
+            out[size : size + key_ends[line] - start] = keys[start : key_ends[line]]
+            size += key_ends[line] - start
         start = key_ends[line]
     return out[:size]
 
@@ -231,9 +236,9 @@ def join_lines(points: np.ndarray, spans: np.ndarray, kept: np.ndarray) -> np.nd
             if size:
                 joined[size] = 0x0A
                 size += 1
-            for position in range(spans[line, 0], spans[line, 1]):
-                joined[size] = points[position]
-                size += 1
+            start, end = spans[line, 0], spans[line, 1]
+            joined[size : size + end - start] = points[start:end]
+            size += end - start
     return joined
 
 
