@@ -68,7 +68,6 @@ _TLD_TABLE = textscan.tld_table(
         ("com", "net", "org", "io", "cn", "ru", "gov", "edu", "info", "xyz", "top", "co", "uk", "de", "app", "dev")
     )
 )
-_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 _TITLE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[.\-][A-Za-z0-9]+)*")
 # The rolling hash of character shingles.
 _MULT = np.uint64(0x100000001B3)
@@ -77,6 +76,10 @@ _MIX = np.uint64(0x9E3779B97F4A7C15)
 
 def _points(text: str) -> np.ndarray:
     return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+def _text_of(points: np.ndarray) -> str:
+    return points.tobytes().decode("utf-32-le", "surrogatepass")
 
 
 @dataclass(frozen=True)
@@ -101,7 +104,7 @@ class Body:
         return len(self.hashes)
 
     def lines(self) -> list[str]:
-        return [self.points[start:end].tobytes().decode("utf-32-le", "surrogatepass") for start, end in self.spans]
+        return [_text_of(self.points[start:end]) for start, end in self.spans]
 
     def kept_keys(self, kept: np.ndarray) -> np.ndarray:
         return textscan.gather_keys(self.keys, self.key_ends, kept)
@@ -117,7 +120,7 @@ def body_lines(text: str) -> Body:
     the characters) is not its text: tags become line breaks and entities characters."""
     length = len(text)
     if "<" in text:
-        text = _TAG.sub("\n", text[: 4 * MAX_CHARS])
+        text = _text_of(textscan.tags_to_breaks(_points(text[: 4 * MAX_CHARS])))
         if "&" in text:
             text = html.unescape(text)
     text = text[:MAX_CHARS]

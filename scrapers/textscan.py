@@ -428,6 +428,40 @@ def _url_host(points: np.ndarray, at: int) -> int:
 
 
 @compiled
+def _is_ascii_letter(point: int) -> bool:
+    return 0x41 <= point <= 0x5A or 0x61 <= point <= 0x7A
+
+
+@compiled
+def tags_to_breaks(points: np.ndarray) -> np.ndarray:
+    """The text with each tag (``</?[A-Za-z][^<>]*>``) replaced by a line break."""
+    n = len(points)
+    out = np.empty(n, dtype=np.uint32)
+    size = 0
+    copied = 0  # points[copied:] are not in ``out`` yet
+    at = 0
+    while at < n:
+        if points[at] != 0x3C:
+            at += 1
+            continue
+        name = at + 2 if at + 1 < n and points[at + 1] == 0x2F else at + 1
+        end = name + 1
+        if name < n and _is_ascii_letter(points[name]):
+            while end < n and points[end] != 0x3C and points[end] != 0x3E:
+                end += 1
+        if end >= n or points[end] != 0x3E or not _is_ascii_letter(points[name]):
+            at += 1
+            continue
+        out[size : size + at - copied] = points[copied:at]
+        size += at - copied
+        out[size] = 0x0A
+        size += 1
+        at = copied = end + 1
+    out[size : size + n - copied] = points[copied:n]
+    return out[: size + n - copied]
+
+
+@compiled
 def _next_scheme_end(points: np.ndarray, at: int) -> int:
     """Where the next "://" from ``at`` starts, or the text's length."""
     while at + 2 < len(points) and not (points[at] == 0x3A and points[at + 1] == 0x2F and points[at + 2] == 0x2F):

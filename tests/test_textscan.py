@@ -38,6 +38,7 @@ FACT = re.compile(r"cve-\d{4}-\d{4,}|\d+(?:[.,]\d+)*|[a-z][a-z0-9]*(?:[.\-][a-z0
 MID_SENTENCE_CAPITAL = re.compile(r"[a-z,;:] ([A-Z][A-Za-z0-9]*(?:[.\-][A-Za-z0-9]+)*)")
 CASED_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]{2,}")
 URL = re.compile(r"https?://([^\s/?#]+)\S*")
+TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 CVE_ID = re.compile(r"CVE-\d{4}-\d{4,}", re.IGNORECASE)
 WORD = re.compile(r"[^\W_]+")
 IDEOGRAPH = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
@@ -152,6 +153,14 @@ def test_facts_are_those_of_the_regular_expressions(seed: int) -> None:
             assert facts.rare == reference_rare(tokens), (text, tokens)
         cves = {match.upper() for match in CVE_ID.findall(f"标题 cve-2020-1234 Title\n{kept_text}")}
         assert facts.cves.tolist() == fp.token_hashes(cves).tolist(), text
+
+
+def test_tags_become_line_breaks_as_by_the_regular_expression() -> None:
+    pieces = ("<", "</", ">", "<<", ">>", "a", "B", "1", " ", "\n", "漏洞", "p>", "<br/>", "</p>", "<1>", "< a>", "é")
+    rng = random.Random(5)
+    tricky = ["<a<b>", "</>", "<a", "x</a", "<<p>>", "😀<p>"]
+    for text in tricky + ["".join(rng.choices(pieces, k=rng.randint(0, 20))) for _ in range(5000)]:
+        assert fp._text_of(textscan.tags_to_breaks(fp._points(text))) == TAG.sub("\n", text), text
 
 
 def test_urls_become_their_hosts_as_by_the_regular_expression() -> None:
