@@ -165,8 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     partial = args.output.with_name(args.output.name + ".part")
     try:
         with partial.open("w", encoding="utf-8") as out:
-            for item in _read(args.inputs, problems):
-                verdict = matcher.classify(item)
+            for item, verdict in matcher.classify_each(_read(args.inputs, problems)):
                 counts["items"] += 1
                 counts[verdict.kind or "stories"] += 1
                 if verdict.kind is not None and not args.annotate:

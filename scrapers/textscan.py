@@ -195,14 +195,15 @@ def scan_lines(
         lowered[position] = _lower(normal[position], lower)
     normal = lowered
     is_cjk = cjk_points >= 0.2 * max(min(size, 1000), 1)
+    # Copies: the line arrays have room for a line a character, and a body is kept a while.
     return (
         normal,
-        spans[:count],
-        normal_spans[:count],
-        key_ends[:count],
+        spans[:count].copy(),
+        normal_spans[:count].copy(),
+        key_ends[:count].copy(),
         keys[:size],
-        hashes[:count],
-        line_cjk[:count],
+        hashes[:count].copy(),
+        line_cjk[:count].copy(),
         is_cjk,
         np.int64(_mix(body) >> np.uint64(1)),
     )

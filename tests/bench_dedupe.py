@@ -36,7 +36,8 @@ def score(gold: Path, folder: Path) -> None:
     # Both variants hold the same URLs: the second must not find them canonical already.
     canonical_url.cache_clear()
     started = time.process_time()
-    verdicts = [matcher.classify(item) for item in inputs]
+    # As the CLI runs the stage over a feed.
+    verdicts = [verdict for _, verdict in matcher.classify_each(inputs)]
     store.flush()
     elapsed = time.process_time() - started
     predictions = folder / f"{gold.stem}.pred.jsonl"

@@ -262,6 +262,19 @@ def test_a_common_key_gives_its_newest_articles(tmp_path: Path) -> None:
     check_newest_hits(SQLiteStoryStore(tmp_path / "state.sqlite3", scheme_meta(), retention_days=180))
 
 
+def test_a_feed_read_ahead_gets_the_verdicts_of_one_item_at_a_time(
+    dev: list[dict[str, Any]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    items = [item_fields(item) for item in dev]
+    expected = classify_all(matcher(tmp_path / "one"), dev)
+    # Batches that end inside stories.
+    monkeypatch.setattr(StoryMatcher, "READ_AHEAD", 7)
+    pairs = list(matcher(tmp_path / "batched").classify_each(iter(items)))
+    assert [item for item, _ in pairs] == items
+    assert [verdict for _, verdict in pairs] == expected
+    assert sum(verdict.kind is not None for verdict in expected) > 400
+
+
 def test_cli_dedupes_feeds_in_order_and_passes_fields_through(dev: list[dict[str, Any]], tmp_path: Path) -> None:
     by_url = {item["url"]: item for item in dev}
     reposts = [item for item in story(dev, "mlops-jfrog") if item["sourceSite"] in REPOSTS]
