@@ -267,12 +267,14 @@ def test_a_feed_read_ahead_gets_the_verdicts_of_one_item_at_a_time(
 ) -> None:
     items = [item_fields(item) for item in dev]
     expected = classify_all(matcher(tmp_path / "one"), dev)
-    # Batches that end inside stories.
-    monkeypatch.setattr(StoryMatcher, "READ_AHEAD", 7)
-    pairs = list(matcher(tmp_path / "batched").classify_each(iter(items)))
-    assert [item for item, _ in pairs] == items
-    assert [verdict for _, verdict in pairs] == expected
     assert sum(verdict.kind is not None for verdict in expected) > 400
+    # Batches that end inside stories: of 7 items, then of 20,000 body characters (a few items).
+    for most_items, most_chars in ((7, 10**9), (10**6, 20_000)):
+        monkeypatch.setattr(StoryMatcher, "READ_AHEAD", most_items)
+        monkeypatch.setattr(StoryMatcher, "READ_AHEAD_CHARS", most_chars)
+        pairs = list(matcher(tmp_path / str(most_items)).classify_each(iter(items)))
+        assert [item for item, _ in pairs] == items
+        assert [verdict for _, verdict in pairs] == expected
 
 
 def test_cli_dedupes_feeds_in_order_and_passes_fields_through(dev: list[dict[str, Any]], tmp_path: Path) -> None:
