@@ -205,9 +205,10 @@ class StoryMatcher:
 
     def _classify(self, reading: Reading, now: float | None) -> Verdict:
         item, url, lines = reading.item, reading.url, reading.lines
+        t = self.thresholds
         # Lines seen in several other stories are a site's or a genre's template (a footer, a
         # disclaimer, an advisory's headings): they say nothing of which story this is.
-        kept = self.store.line_stories(lines.hashes) < self.thresholds.template_stories
+        kept = self.store.line_stories(lines.hashes) < t.template_stories
         if not kept.any():
             kept[:] = True
         signature, size = fp.signature(lines, kept)
@@ -225,7 +226,6 @@ class StoryMatcher:
         cited_me = fp.key_of("origin", url)
         bands = fp.band_keys(signature) if size else []
         rare = facts.rare
-        t = self.thresholds
         named = [url_key, *body_keys, cited_me, *origin_keys, *cited_keys]
         newest = [0] * len(named) + [t.band_hits] * len(bands) + [t.evidence_hits] * len(rare)
         hits = self.store.lookup([*named, *bands, *rare], newest)

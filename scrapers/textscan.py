@@ -210,6 +210,13 @@ def scan_lines(
 
 
 @compiled
+def _append(out: np.ndarray, size: int, points: np.ndarray, start: int, end: int) -> int:
+    """Copies ``points[start:end]`` to ``out`` from ``size``; returns where the copy ends."""
+    out[size : size + end - start] = points[start:end]
+    return size + end - start
+
+
+@compiled
 def gather_keys(keys: np.ndarray, key_ends: np.ndarray, kept: np.ndarray) -> np.ndarray:
     """The code points of the kept lines' keys, run together."""
     out = np.empty(len(keys), dtype=np.uint32)
@@ -217,8 +224,7 @@ def gather_keys(keys: np.ndarray, key_ends: np.ndarray, kept: np.ndarray) -> np.
     start = 0
     for line in range(len(key_ends)):
         if kept[line]:
-            out[size : size + key_ends[line] - start] = keys[start : key_ends[line]]
-            size += key_ends[line] - start
+            size = _append(out, size, keys, start, key_ends[line])
         start = key_ends[line]
     return out[:size]
 
@@ -237,9 +243,7 @@ def join_lines(points: np.ndarray, spans: np.ndarray, kept: np.ndarray) -> np.nd
             if size:
                 joined[size] = 0x0A
                 size += 1
-            start, end = spans[line, 0], spans[line, 1]
-            joined[size : size + end - start] = points[start:end]
-            size += end - start
+            size = _append(joined, size, points, spans[line, 0], spans[line, 1])
     return joined
 
 
@@ -453,13 +457,11 @@ def tags_to_breaks(points: np.ndarray) -> np.ndarray:
         if end >= n or points[end] != 0x3E or not _is_ascii_letter(points[name]):
             at += 1
             continue
-        out[size : size + at - copied] = points[copied:at]
-        size += at - copied
+        size = _append(out, size, points, copied, at)
         out[size] = 0x0A
         size += 1
         at = copied = end + 1
-    out[size : size + n - copied] = points[copied:n]
-    return out[: size + n - copied]
+    return out[: _append(out, size, points, copied, n)]
 
 
 @compiled
@@ -493,18 +495,15 @@ def hosts_only(points: np.ndarray, flags: np.ndarray) -> np.ndarray:
             continue
         if not copied:
             out = np.empty(n, dtype=np.uint32)
-        out[size : size + start - copied] = points[copied:start]
-        size += start - copied
-        out[size : size + end - host] = points[host:end]
-        size += end - host
+        size = _append(out, size, points, copied, start)
+        size = _append(out, size, points, host, end)
         while end < n and not _flag(flags, points[end], SPACE):
             end += 1
         copied = end
         colon = _next_scheme_end(points, end)
     if not copied:
         return points
-    out[size : size + n - copied] = points[copied:n]
-    return out[: size + n - copied]
+    return out[: _append(out, size, points, copied, n)]
 
 
 @compiled
