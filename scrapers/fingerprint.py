@@ -145,7 +145,7 @@ def char_shingle_hashes(points: np.ndarray, size: int = CHAR_SHINGLE) -> np.ndar
 def _minhash(hashes: np.ndarray) -> np.ndarray:
     offsets = np.array([0, len(hashes)], dtype=np.uint64)
     rows = rensa.RMinHash.digest_matrix_from_flat_token_hashes(hashes, offsets, NUM_PERM, SEED).to_rows()
-    return np.fromiter(rows[0], dtype=np.uint32, count=NUM_PERM)
+    return np.array(rows[0], dtype=np.uint32)
 
 
 def signature(body: Body, kept: np.ndarray) -> tuple[np.ndarray, int]:

@@ -125,13 +125,15 @@ def evidence_score(a: np.ndarray, b: np.ndarray) -> float:
 @dataclass(frozen=True)
 class Reading:
     """What an item says of its article before the store is asked: its canonical URL, its body's
-    lines, its headline and the originals it names."""
+    lines, the originals it names, its site, its date and the names in its headline."""
 
     item: dict[str, Any]
     url: str
     lines: fp.Body
-    headline: str
     origins: list[str]
+    site: str
+    published: float | None
+    names: np.ndarray  # fp.title_names of the headline
 
     @classmethod
     def each(cls, items: list[dict[str, Any]]) -> list[Reading]:
@@ -144,11 +146,13 @@ class Reading:
             [origin for origin in fp.origin_urls(body, item.get("isBasedOn")) if origin != url]
             for item, body, url in zip(items, bodies, urls, strict=True)
         ]
+        sites = [item.get("sourceSite") or registered_domain(url) for item, url in zip(items, urls, strict=True)]
         lines = [fp.body_lines(body) for body in bodies]
         return [
-            cls(item, url, body_lines, item.get("headline") or "", named)
-            for item, url, body_lines, named in zip(items, urls, lines, origins, strict=True)
-        ]
+            cls(item, url, body_lines, named, site, published_days(item.get("datePublished")),
+                fp.title_names(item.get("headline") or ""))
+            for item, url, body_lines, named, site in zip(items, urls, lines, origins, sites, strict=True)
+        ]  # fmt: skip
 
 
 class StoryMatcher:
@@ -222,10 +226,8 @@ class StoryMatcher:
             kept[:] = True
         signature, size = fp.signature(lines, kept)
         wording = fp.wording(lines, kept) if lines.cjk else np.zeros(0, dtype=fp.WORDING_DTYPE)
-        facts = fp.facts(lines, kept, reading.headline)
-        site = item.get("sourceSite") or registered_domain(url)
+        facts = fp.facts(lines, kept, item.get("headline") or "")
         language = item.get("inLanguage") or ("zh" if lines.cjk else "en")
-        published = published_days(item.get("datePublished"))
 
         url_key = fp.key_of("url", url)
         # A body with no text says nothing of which story it is: no two of them are exact copies.
@@ -242,8 +244,8 @@ class StoryMatcher:
         known = self.articles(ids) if ids else {}
 
         me = StoredArticle(
-            0, item["url"], 0, site, language, lines.cjk, published, now or time.time(), size, signature,
-            facts.evidence, wording, facts.cves, fp.title_names(reading.headline),
+            0, item["url"], 0, reading.site, language, lines.cjk, reading.published, now or time.time(), size,
+            signature, facts.evidence, wording, facts.cves, reading.names,
         )  # fmt: skip
         match = self._match(me, hits, known, url_key, body_keys, cited_me, origin_keys, cited_keys, bands, rare)
         if match is not None:
