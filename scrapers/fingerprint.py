@@ -106,12 +106,6 @@ class Body:
     def lines(self) -> list[str]:
         return [_text_of(self.points[start:end]) for start, end in self.spans]
 
-    def kept_keys(self, kept: np.ndarray) -> np.ndarray:
-        return textscan.gather_keys(self.keys, self.key_ends, kept)
-
-    def kept_text(self, kept: np.ndarray) -> np.ndarray:
-        return textscan.join_lines(self.points, self.spans, kept)
-
 
 def body_lines(text: str) -> Body:
     """A body's lines and their keys.
@@ -142,37 +136,28 @@ def char_shingle_hashes(points: np.ndarray, size: int = CHAR_SHINGLE) -> np.ndar
     return textscan.char_shingles(points, size, _MULT, _MIX)
 
 
-def _minhash(hashes: np.ndarray) -> np.ndarray:
-    offsets = np.array([0, len(hashes)], dtype=np.uint64)
-    rows = rensa.RMinHash.digest_matrix_from_flat_token_hashes(hashes, offsets, NUM_PERM, SEED).to_rows()
-    return np.array(rows[0], dtype=np.uint32)
-
-
-def signature(body: Body, kept: np.ndarray) -> tuple[np.ndarray, int]:
-    """The MinHash signature of the kept lines' shingles and how many shingles they have.
+def sketches(body: Body, kept: np.ndarray) -> tuple[np.ndarray, int, np.ndarray]:
+    """The MinHash signature of the kept lines' shingles, how many shingles they have, and the
+    sketch of their wording (CJK text only; else empty).
 
     CJK text has no word boundaries, so it is shingled by characters (of the keys of its lines of
     prose, those with an ideograph, if any); Latin text by words, so that a shared phrase counts
-    and shared letters do not."""
-    if body.cjk:
-        prose = kept & body.prose
-        hashes = char_shingle_hashes(body.kept_keys(prose if prose.any() else kept))
-    else:
-        flags = textscan.character_flags()
-        hashes = textscan.word_shingles(body.normal, body.normal_spans, kept, flags, WORD_SHINGLE)
-    # A minhash of the shingles with repeats is that of their set.
-    return _minhash(hashes).astype(SIGNATURE_DTYPE), textscan.distinct(hashes)
+    and shared letters do not.
 
-
-def wording(body: Body, kept: np.ndarray) -> np.ndarray:
-    """A sketch of the CJK character bigrams of the kept lines' keys: the words they use.
-
-    Two translations of one original into Chinese share few 5-grams but much of their wording,
-    far more than two articles that only report one event (a CVE, an incident) in their own words."""
-    bigrams = textscan.cjk_bigrams(body.kept_keys(kept), _MULT, _MIX)
-    if len(bigrams) < 20:
-        return np.zeros(0, dtype=WORDING_DTYPE)
-    return _minhash(bigrams).astype(WORDING_DTYPE)
+    The wording sketch is a minhash of the CJK character bigrams of the kept lines' keys: the words
+    they use. Two translations of one original into Chinese share few 5-grams but much of their
+    wording, far more than two articles that only report one event (a CVE, an incident) in their own
+    words. A text of fewer than 20 bigrams has none."""
+    hashes, ends, size = textscan.shingle_sets(
+        body.keys, body.key_ends, body.prose, body.normal, body.normal_spans, kept, body.cjk,
+        textscan.character_flags(), CHAR_SHINGLE, WORD_SHINGLE, 20, _MULT, _MIX,
+    )  # fmt: skip
+    # Both sets in one call. A minhash of hashes with repeats is that of their set.
+    offsets = np.concatenate(([0], ends)).astype(np.uint64)
+    rows = rensa.RMinHash.digest_matrix_from_flat_token_hashes(hashes, offsets, NUM_PERM, SEED).to_rows()
+    minhashes = np.array(rows, dtype=np.uint32)
+    wording = minhashes[1].astype(WORDING_DTYPE) if len(minhashes) > 1 else np.zeros(0, dtype=WORDING_DTYPE)
+    return minhashes[0].astype(SIGNATURE_DTYPE), size, wording
 
 
 def band_keys(sig: np.ndarray) -> list[int]:
@@ -268,13 +253,11 @@ def facts(body: Body, kept: np.ndarray, headline: str) -> Facts:
     Rare evidence is worth an index entry: ids and names specific enough that sharing one makes two
     articles worth comparing (CVE ids, tokens of 5 characters or more with a digit, then words of 6
     letters or more), at most 8."""
-    text = body.kept_text(kept)
-    flags = textscan.character_flags()
-    hashes, rare = textscan.evidence(text, body.cjk, flags, _TLD_TABLE, MAX_EVIDENCE, ENGLISH_EVIDENCE_CHARS)
-    title = _points(headline)
-    cves = np.empty((len(title) + len(text)) // 13 + 1, dtype=np.int64)
-    found = textscan.cve_hashes(text, flags, cves, textscan.cve_hashes(title, flags, cves, 0))
-    return Facts(textscan.token_set(hashes), rare.tolist(), textscan.token_set(cves[:found]))
+    evidence, rare, cves = textscan.facts(
+        body.points, body.spans, kept, _points(headline), body.cjk, textscan.character_flags(), _TLD_TABLE,
+        MAX_EVIDENCE, ENGLISH_EVIDENCE_CHARS,
+    )  # fmt: skip
+    return Facts(evidence, rare.tolist(), cves)
 
 
 def token_hashes(tokens: Iterable[str]) -> np.ndarray:

@@ -224,8 +224,7 @@ class StoryMatcher:
         kept = self.store.line_stories(lines.hashes) < t.template_stories
         if not kept.any():
             kept[:] = True
-        signature, size = fp.signature(lines, kept)
-        wording = fp.wording(lines, kept) if lines.cjk else np.zeros(0, dtype=fp.WORDING_DTYPE)
+        signature, size, wording = fp.sketches(lines, kept)
         facts = fp.facts(lines, kept, item.get("headline") or "")
         language = item.get("inLanguage") or ("zh" if lines.cjk else "en")
 

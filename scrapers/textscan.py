@@ -298,6 +298,39 @@ def char_shingles(points: np.ndarray, size: int, multiplier: np.uint64, mix: np.
 
 
 @compiled
+def shingle_sets(
+    keys: np.ndarray,
+    key_ends: np.ndarray,
+    prose: np.ndarray,
+    normal: np.ndarray,
+    normal_spans: np.ndarray,
+    kept: np.ndarray,
+    cjk: bool,
+    flags: np.ndarray,
+    char_size: int,
+    word_size: int,
+    least_bigrams: int,
+    multiplier: np.uint64,
+    mix: np.uint64,
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """The hashes of a body's sets for fingerprint.sketches, run together, where each set ends, and
+    how many different shingles the first holds. The first set: the ``char_size``-character shingles
+    of the kept lines' keys of CJK text (of its kept lines of prose, if any), or the ``word_size``-word
+    shingles of the kept lines of other text. The second, of CJK text with ``least_bigrams`` or more
+    of them: the CJK bigrams of the kept lines' keys."""
+    if cjk:
+        chosen = kept & prose
+        shingles = char_shingles(gather_keys(keys, key_ends, chosen if chosen.any() else kept), char_size, multiplier, mix)
+        bigrams = cjk_bigrams(gather_keys(keys, key_ends, kept), multiplier, mix)
+    else:
+        shingles = word_shingles(normal, normal_spans, kept, flags, word_size)
+        bigrams = np.empty(0, dtype=np.uint64)
+    if len(bigrams) < least_bigrams:
+        return shingles, np.array([len(shingles)]), distinct(shingles)
+    return np.concatenate((shingles, bigrams)), np.array([len(shingles), len(shingles) + len(bigrams)]), distinct(shingles)
+
+
+@compiled
 def cjk_bigrams(points: np.ndarray, multiplier: np.uint64, mix: np.uint64) -> np.ndarray:
     """Hashes of the bigrams of two CJK ideographs (as ``char_shingles`` of size 2)."""
     hashes = np.empty(max(len(points) - 1, 0), dtype=np.uint64)
@@ -668,6 +701,28 @@ def _has_digit(buffer: np.ndarray, start: int, end: int, flags: np.ndarray) -> b
         if _flag(flags, buffer[position], DECIMAL):
             return True
     return False
+
+
+@compiled
+def facts(
+    points: np.ndarray,
+    spans: np.ndarray,
+    kept: np.ndarray,
+    title: np.ndarray,
+    cjk: bool,
+    flags: np.ndarray,
+    tlds: np.ndarray,
+    most: int,
+    english_chars: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The facts of a body's kept lines (``join_lines``) and of its title, as fingerprint.facts
+    describes them: the token set of the text's evidence, the lookup keys of its rare evidence, and
+    the token set of the CVE ids of both."""
+    text = join_lines(points, spans, kept)
+    cves = np.empty((len(title) + len(text)) // 13 + 1, dtype=np.int64)
+    found = cve_hashes(text, flags, cves, cve_hashes(title, flags, cves, 0))
+    hashes, rare = evidence(text, cjk, flags, tlds, most, english_chars)
+    return token_set(hashes), rare, token_set(cves[:found])
 
 
 @compiled

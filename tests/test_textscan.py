@@ -180,14 +180,14 @@ def test_shingles_are_those_of_the_words_and_characters(seed: int) -> None:
         words = WORD.findall(normal_form("\n".join(lines), is_wide(text)))
         shingles = {" ".join(words[i : i + fp.WORD_SHINGLE]) for i in range(max(1, len(words) - 2))} - {""}
         latin = dataclasses.replace(body, cjk=False)
-        assert fp.signature(latin, kept)[1] == len(shingles), text
+        assert fp.sketches(latin, kept)[1] == len(shingles), text
 
         keys = [key for key, keep in zip(keys_of(body), kept, strict=True) if keep]
         prose = "".join(key for key in keys if IDEOGRAPH.search(key)) or "".join(keys)
         grams = {prose[i : i + fp.CHAR_SHINGLE] for i in range(len(prose) - fp.CHAR_SHINGLE + 1)}
         size = len(grams) if len(prose) >= fp.CHAR_SHINGLE else len(set(prose))
         cjk = dataclasses.replace(body, cjk=True)
-        assert fp.signature(cjk, kept)[1] == size, text
+        assert fp.sketches(cjk, kept)[1] == size, text
 
 
 def test_crc32_is_zlibs_over_utf8() -> None:
