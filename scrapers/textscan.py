@@ -319,15 +319,17 @@ def shingle_sets(
     shingles of the kept lines of other text. The second, of CJK text with ``least_bigrams`` or more
     of them: the CJK bigrams of the kept lines' keys."""
     if cjk:
-        chosen = kept & prose
-        shingles = char_shingles(gather_keys(keys, key_ends, chosen if chosen.any() else kept), char_size, multiplier, mix)
+        prose_kept = kept & prose
+        chosen = prose_kept if prose_kept.any() else kept
+        shingles = char_shingles(gather_keys(keys, key_ends, chosen), char_size, multiplier, mix)
         bigrams = cjk_bigrams(gather_keys(keys, key_ends, kept), multiplier, mix)
     else:
         shingles = word_shingles(normal, normal_spans, kept, flags, word_size)
         bigrams = np.empty(0, dtype=np.uint64)
+    size = distinct(shingles)
     if len(bigrams) < least_bigrams:
-        return shingles, np.array([len(shingles)]), distinct(shingles)
-    return np.concatenate((shingles, bigrams)), np.array([len(shingles), len(shingles) + len(bigrams)]), distinct(shingles)
+        return shingles, np.array([len(shingles)]), size
+    return np.concatenate((shingles, bigrams)), np.array([len(shingles), len(shingles) + len(bigrams)]), size
 
 
 @compiled
