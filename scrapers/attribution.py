@@ -104,7 +104,8 @@ def _url_reaches(text: str) -> list[tuple[int, int]]:
     lines that are not blank above each URL's line, to the URL."""
     reaches: list[tuple[int, int]] = []
     for at in _occurrences(text, "http", 0, len(text)):
-        start = _lines_start(text, at, _LOOKAHEAD_LINES)
+        # URLs often come one a line: the walk up stops at the reach before, which this one joins.
+        start = _lines_start(text, at, _LOOKAHEAD_LINES, reaches[-1][1] if reaches else 0)
         if reaches and start <= reaches[-1][1]:
             reaches[-1] = (reaches[-1][0], at)
         else:
@@ -112,10 +113,11 @@ def _url_reaches(text: str) -> list[tuple[int, int]]:
     return reaches
 
 
-def _lines_start(text: str, at: int, more: int) -> int:
-    """The start of the line that holds ``at``, or of the ``more``-th line above it that is not blank."""
+def _lines_start(text: str, at: int, more: int, floor: int = 0) -> int:
+    """The start of the line that holds ``at``, or of the ``more``-th line above it that is not blank;
+    a start at or before ``floor`` may be given as any such one."""
     start = text.rfind("\n", 0, at) + 1
-    while more and start > 0:
+    while more and start > floor:
         above = text.rfind("\n", 0, start - 1) + 1
         if text[above:start].strip():
             more -= 1

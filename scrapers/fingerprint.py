@@ -212,8 +212,7 @@ def disjoint(a: np.ndarray, b: np.ndarray) -> bool:
 def origin_urls(body: str, is_based_on: str | None) -> list[str]:
     """Canonical URLs of the works an article says it renders or reposts."""
     urls = [is_based_on] if is_based_on else []
-    if "http" in body:
-        urls += [url for label, url in labelled_urls_in(body) if label in ORIGIN_LABELS]
+    urls += [url for label, url in labelled_urls_in(body) if label in ORIGIN_LABELS]
     found: list[str] = []
     for url in urls:
         try:
