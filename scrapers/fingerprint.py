@@ -85,9 +85,10 @@ def _text_of(points: np.ndarray) -> str:
 @dataclass(frozen=True)
 class Body:
     """The lines of a body (up to MAX_CHARS) that hold a letter or digit, as ``textscan.scan_lines``
-    finds them: each line's span in ``points`` (the body) and in ``normal`` (its normal form: lower
-    case, full-width letters and digits made plain), and its key, the line in normal form without
-    spacing and punctuation (the code points of ``keys`` up to ``key_ends``), with the key's hash."""
+    finds them: each line's span in ``points`` (the body) and in ``normal`` (its normal form:
+    full-width letters and digits made plain), and its key, the line in normal form in lower case
+    without spacing and punctuation (the code points of ``keys`` up to ``key_ends``), with the key's
+    hash."""
 
     points: np.ndarray
     normal: np.ndarray
@@ -123,17 +124,12 @@ def body_lines(text: str) -> Body:
     # rest of the fingerprint.
     normal = _points(unicodedata.normalize("NFKC", text)) if textscan.has_wide(points) else points
     scanned = textscan.scan_lines(points, normal, textscan.character_flags(), textscan.lower_case(), length)
-    normal, spans, normal_spans, key_ends, keys, hashes, prose, cjk, key = scanned
+    spans, normal_spans, key_ends, keys, hashes, prose, cjk, key = scanned
     return Body(points, normal, spans, normal_spans, key_ends, keys, hashes, prose, bool(cjk), int(key))
 
 
 def has_cjk(text: str) -> bool:
     return _CJK.search(text) is not None
-
-
-def char_shingle_hashes(points: np.ndarray, size: int = CHAR_SHINGLE) -> np.ndarray:
-    """Hashes of the ``size``-character shingles of code points (a rolling multiply-xor hash)."""
-    return textscan.char_shingles(points, size, _MULT, _MIX)
 
 
 def sketches(body: Body, kept: np.ndarray) -> tuple[np.ndarray, int, np.ndarray]:
@@ -150,7 +146,7 @@ def sketches(body: Body, kept: np.ndarray) -> tuple[np.ndarray, int, np.ndarray]
     words. A text of fewer than 20 bigrams has none."""
     hashes, ends, size = textscan.shingle_sets(
         body.keys, body.key_ends, body.prose, body.normal, body.normal_spans, kept, body.cjk,
-        textscan.character_flags(), CHAR_SHINGLE, WORD_SHINGLE, 20, _MULT, _MIX,
+        textscan.character_flags(), textscan.lower_case(), CHAR_SHINGLE, WORD_SHINGLE, 20, _MULT, _MIX,
     )  # fmt: skip
     # Both sets in one call. A minhash of hashes with repeats is that of their set.
     offsets = np.concatenate(([0], ends)).astype(np.uint64)

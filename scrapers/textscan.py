@@ -135,21 +135,20 @@ def _lower(point: int, lower: np.ndarray) -> int:
 @compiled
 def scan_lines(
     points: np.ndarray, normal: np.ndarray, flags: np.ndarray, lower: np.ndarray, length: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, bool, np.int64]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, bool, np.int64]:
     """The lines of a body that hold a letter or digit, from its code points and those of its
-    normal form (``normal``: the same, or its NFKC form, line for line the same lines), which is
-    lower-cased here.
+    normal form (``normal``: the same, or its NFKC form, line for line the same lines), lower-cased
+    here as they are read.
 
-    Returns the lower-cased normal form, each line's span in ``points`` and in it (rows of start,
-    end), its key's end in the keys' code points (the line's letters and digits in normal form), the
-    keys' code points, each key's hash, whether each key holds a CJK ideograph, whether the body is
-    CJK text (a fifth of the first 1,000 key characters are ideographs), and a 64-bit hash of all keys
-    and the body's full ``length``."""
-    # One pass over each line: lower-cased, and its key taken. The normal form is the body itself
-    # but for a body with full-width letters or digits.
+    Returns each line's span in ``points`` and in ``normal`` (rows of start, end), its key's end in
+    the keys' code points (the line's letters and digits in normal form, lower-cased), the keys' code
+    points, each key's hash, whether each key holds a CJK ideograph, whether the body is CJK text (a
+    fifth of the first 1,000 key characters are ideographs), and a 64-bit hash of all keys and the
+    body's full ``length``."""
+    # One pass over the normal form, which is the body itself but for a body with full-width
+    # letters or digits: only then are the body's own lines looked for apart.
     same = len(normal) == len(points) and (len(points) == 0 or normal.ctypes.data == points.ctypes.data)
-    lowered = np.empty(len(normal), dtype=np.uint32)
-    capacity = len(points) + 1
+    capacity = len(normal) + 1
     spans = np.empty((capacity, 2), dtype=np.int64)
     normal_spans = np.empty((capacity, 2), dtype=np.int64)
     key_ends = np.empty(capacity, dtype=np.int64)
@@ -161,17 +160,16 @@ def scan_lines(
     size = 0
     cjk_points = 0
     at = 0
-    normal_at = 0
-    while at < len(points):
-        end, after = _line_end(points, at)
-        normal_end, normal_after = (end, after) if same else _line_end(normal, normal_at)
-        start = size
-        line = _FNV_OFFSET
-        cjk = False
-        for position in range(normal_at, min(normal_after, len(normal))):
-            point = _lower(normal[position], lower)
-            lowered[position] = point
-            if position < normal_end and end > at and (_is_cjk(point) or _flag(flags, point, ALNUM)):
+    line_at = 0
+    start = 0
+    line = _FNV_OFFSET
+    cjk = False
+    position = 0
+    while position <= len(normal):
+        point = normal[position] if position < len(normal) else 0x0A
+        if not _is_break(point):
+            point = _lower(point, lower)
+            if _is_cjk(point) or _flag(flags, point, ALNUM):
                 keys[size] = point
                 if _is_cjk(point):
                     cjk = True
@@ -180,24 +178,31 @@ def scan_lines(
                 size += 1
                 line = (line ^ np.uint64(point)) * _FNV_PRIME
                 body = (body ^ np.uint64(point)) * _FNV_PRIME
+            position += 1
+            continue
+        end, after = (position, position + 1) if same else _line_end(points, at)
         if size > start:
             spans[count, 0] = at
             spans[count, 1] = end
-            normal_spans[count, 0] = normal_at
-            normal_spans[count, 1] = normal_end
+            normal_spans[count, 0] = line_at
+            normal_spans[count, 1] = position
             key_ends[count] = size
             hashes[count] = np.uint32(_mix(line) >> np.uint64(32))
             line_cjk[count] = cjk
             count += 1
+        if point == 0x0D and position + 1 < len(normal) and normal[position + 1] == 0x0A:
+            position += 1
+            if same:
+                after += 1
+        position += 1
         at = after
-        normal_at = normal_after
-    for position in range(normal_at, len(normal)):
-        lowered[position] = _lower(normal[position], lower)
-    normal = lowered
+        line_at = position
+        start = size
+        line = _FNV_OFFSET
+        cjk = False
     is_cjk = cjk_points >= 0.2 * max(min(size, 1000), 1)
     # Copies: the line arrays have room for a line a character, and a body is kept a while.
     return (
-        normal,
         spans[:count].copy(),
         normal_spans[:count].copy(),
         key_ends[:count].copy(),
@@ -248,9 +253,11 @@ def join_lines(points: np.ndarray, spans: np.ndarray, kept: np.ndarray) -> np.nd
 
 
 @compiled
-def word_shingles(normal: np.ndarray, spans: np.ndarray, kept: np.ndarray, flags: np.ndarray, size: int) -> np.ndarray:
-    """Hashes of the ``size``-word shingles of the kept lines (words: runs of letters and digits);
-    a text of fewer words is one shingle, one without words none."""
+def word_shingles(
+    normal: np.ndarray, spans: np.ndarray, kept: np.ndarray, flags: np.ndarray, lower: np.ndarray, size: int
+) -> np.ndarray:
+    """Hashes of the ``size``-word shingles of the kept lines, lower-cased (words: runs of letters and
+    digits); a text of fewer words is one shingle, one without words none."""
     words = np.empty(len(normal) // 2 + 1, dtype=np.uint64)
     count = 0
     for line in range(len(spans)):
@@ -259,9 +266,9 @@ def word_shingles(normal: np.ndarray, spans: np.ndarray, kept: np.ndarray, flags
         word = _FNV_OFFSET
         inside = False
         for position in range(spans[line, 0], spans[line, 1] + 1):
-            alnum = position < spans[line, 1] and _flag(flags, normal[position], ALNUM)
-            if alnum:
-                word = (word ^ np.uint64(normal[position])) * _FNV_PRIME
+            point = _lower(normal[position], lower) if position < spans[line, 1] else 0
+            if position < spans[line, 1] and _flag(flags, point, ALNUM):
+                word = (word ^ np.uint64(point)) * _FNV_PRIME
                 inside = True
             elif inside:
                 words[count] = word
@@ -307,6 +314,7 @@ def shingle_sets(
     kept: np.ndarray,
     cjk: bool,
     flags: np.ndarray,
+    lower: np.ndarray,
     char_size: int,
     word_size: int,
     least_bigrams: int,
@@ -324,7 +332,7 @@ def shingle_sets(
         shingles = char_shingles(gather_keys(keys, key_ends, chosen), char_size, multiplier, mix)
         bigrams = cjk_bigrams(gather_keys(keys, key_ends, kept), multiplier, mix)
     else:
-        shingles = word_shingles(normal, normal_spans, kept, flags, word_size)
+        shingles = word_shingles(normal, normal_spans, kept, flags, lower, word_size)
         bigrams = np.empty(0, dtype=np.uint64)
     size = distinct(shingles)
     if len(bigrams) < least_bigrams:

@@ -190,6 +190,16 @@ def test_shingles_are_those_of_the_words_and_characters(seed: int) -> None:
         assert fp.sketches(cjk, kept)[1] == size, text
 
 
+def test_latin_words_are_shingled_in_lower_case() -> None:
+    kept = np.ones(1, dtype=bool)
+    mixed = fp.body_lines("Apache OFBiz Flaw Lets ＡＢＣ Run Code")
+    lower = fp.body_lines("apache ofbiz flaw lets abc run code")
+    other = fp.body_lines("apache ofbiz bug lets abc run code")
+    assert not mixed.cjk
+    assert fp.sketches(mixed, kept)[0].tolist() == fp.sketches(lower, kept)[0].tolist()
+    assert fp.sketches(other, kept)[0].tolist() != fp.sketches(lower, kept)[0].tolist()
+
+
 def test_crc32_is_zlibs_over_utf8() -> None:
     from scrapers import textscan
 
