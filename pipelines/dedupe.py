@@ -32,6 +32,7 @@ from scrapers import fingerprint
 from scrapers.state import is_redis_url, state_location
 from scrapers.stories import KINDS, StoryMatcher
 from scrapers.storystore import SQLiteStoryStore
+from scrapers.urls import canonical_url
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -120,6 +121,12 @@ def _read(paths: list[Path], problems: list[str]) -> Iterator[dict[str, Any]]:
                     continue
                 if not isinstance(item, dict) or not item.get("url"):
                     problems.append(f"{path}:{number}: not an item with a url")
+                    continue
+                try:
+                    # The stage keys an article by it: a feed merged from elsewhere may hold anything.
+                    canonical_url(item.get("canonicalUrl") or item["url"])
+                except (TypeError, ValueError) as error:
+                    problems.append(f"{path}:{number}: its URL cannot be read ({type(error).__name__}: {error})")
                     continue
                 yield item
 

@@ -283,7 +283,18 @@ def test_cli_dedupes_feeds_in_order_and_passes_fields_through(dev: list[dict[str
     items = [by_url[THN_MLOPS], by_url[ANQUANKE_MLOPS], *reposts]
     one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
     one.write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in items[:2]), encoding="utf-8")
-    two.write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in items[2:]) + "{broken\n", encoding="utf-8")
+    unreadable = [
+        '{"url": "http://[broken/1", "articleBody": "x"}',
+        '{"url": 12}',
+        '{"url": "https://a.com/b", "canonicalUrl": "http://[v6"}',
+    ]
+    two.write_text(
+        "".join(json.dumps(i, ensure_ascii=False) + "\n" for i in items[2:])
+        + "{broken\n"
+        + "\n".join(unreadable)
+        + "\n",
+        encoding="utf-8",
+    )
     out = tmp_path / "out.jsonl"
 
     run = subprocess.run(
@@ -294,6 +305,10 @@ def test_cli_dedupes_feeds_in_order_and_passes_fields_through(dev: list[dict[str
     )
     assert run.returncode == 1, run.stderr  # the broken line is reported
     assert f"{two}:3: not a JSON line" in run.stderr
+    # Items whose URL cannot be made canonical are reported, not the end of the run.
+    assert f"{two}:4: its URL cannot be read (ValueError: Invalid IPv6 URL)" in run.stderr
+    assert f"{two}:5: its URL cannot be read (TypeError" in run.stderr
+    assert f"{two}:6: its URL cannot be read (ValueError: Invalid IPv6 URL)" in run.stderr
     annotated = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [item["id"] for item in annotated] == [item["id"] for item in items]
     for given, item in zip(items, annotated, strict=True):
