@@ -42,6 +42,8 @@ if TYPE_CHECKING:
     from scrapers.storystore import StoryStore
 
 ACTIONS = ("drop", "annotate")
+# The item fields the stage reads as text.
+TEXT_FIELDS = ("url", "canonicalUrl", "headline", "articleBody", "isBasedOn", "sourceSite", "inLanguage")
 
 
 def scheme_meta() -> dict[str, str]:
@@ -121,6 +123,12 @@ def _read(paths: list[Path], problems: list[str]) -> Iterator[dict[str, Any]]:
                     continue
                 if not isinstance(item, dict) or not item.get("url"):
                     problems.append(f"{path}:{number}: not an item with a url")
+                    continue
+                not_text = [
+                    name for name in TEXT_FIELDS if item.get(name) is not None and not isinstance(item[name], str)
+                ]
+                if not_text:
+                    problems.append(f"{path}:{number}: {', '.join(not_text)} not text")
                     continue
                 try:
                     # The stage keys an article by it: a feed merged from elsewhere may hold anything.

@@ -287,6 +287,7 @@ def test_cli_dedupes_feeds_in_order_and_passes_fields_through(dev: list[dict[str
         '{"url": "http://[broken/1", "articleBody": "x"}',
         '{"url": 12}',
         '{"url": "https://a.com/b", "canonicalUrl": "http://[v6"}',
+        '{"url": "https://a.com/c", "articleBody": 5, "isBasedOn": ["https://a.com/d"]}',
     ]
     two.write_text(
         "".join(json.dumps(i, ensure_ascii=False) + "\n" for i in items[2:])
@@ -307,8 +308,9 @@ def test_cli_dedupes_feeds_in_order_and_passes_fields_through(dev: list[dict[str
     assert f"{two}:3: not a JSON line" in run.stderr
     # Items whose URL cannot be made canonical are reported, not the end of the run.
     assert f"{two}:4: its URL cannot be read (ValueError: Invalid IPv6 URL)" in run.stderr
-    assert f"{two}:5: its URL cannot be read (TypeError" in run.stderr
+    assert f"{two}:5: url not text" in run.stderr
     assert f"{two}:6: its URL cannot be read (ValueError: Invalid IPv6 URL)" in run.stderr
+    assert f"{two}:7: articleBody, isBasedOn not text" in run.stderr
     annotated = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [item["id"] for item in annotated] == [item["id"] for item in items]
     for given, item in zip(items, annotated, strict=True):
