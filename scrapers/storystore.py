@@ -34,7 +34,7 @@ class SchemeMismatchError(Exception):
     """The store was filled by another fingerprint scheme."""
 
 
-@dataclass
+@dataclass(slots=True)
 class StoredArticle:
     id: int
     url: str
