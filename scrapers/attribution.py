@@ -90,12 +90,12 @@ def _labelled_lines(text: str) -> list[tuple[str, str]]:
     return labelled_urls([line.strip() for line in text.splitlines() if line.strip()])
 
 
-def _occurrences(text: str, part: str, start: int, end: int) -> list[int]:
+def _occurrences(text: str, part: str) -> list[int]:
     found = []
-    at = text.find(part, start, end)
+    at = text.find(part)
     while at >= 0:
         found.append(at)
-        at = text.find(part, at + len(part), end)
+        at = text.find(part, at + len(part))
     return found
 
 
@@ -103,7 +103,7 @@ def _url_reaches(text: str) -> list[tuple[int, int]]:
     """Where a label can be that names a URL (merged spans): from the start of the _LOOKAHEAD_LINES
     lines that are not blank above each URL's line, to the URL."""
     reaches: list[tuple[int, int]] = []
-    for at in _occurrences(text, "http", 0, len(text)):
+    for at in _occurrences(text, "http"):
         # URLs often come one a line: the walk up stops at the reach before, which this one joins.
         start = _lines_start(text, at, _LOOKAHEAD_LINES, reaches[-1][1] if reaches else 0)
         if reaches and start <= reaches[-1][1]:
@@ -113,7 +113,7 @@ def _url_reaches(text: str) -> list[tuple[int, int]]:
     return reaches
 
 
-def _lines_start(text: str, at: int, more: int, floor: int = 0) -> int:
+def _lines_start(text: str, at: int, more: int, floor: int) -> int:
     """The start of the line that holds ``at``, or of the ``more``-th line above it that is not blank;
     a start at or before ``floor`` may be given as any such one."""
     start = text.rfind("\n", 0, at) + 1
